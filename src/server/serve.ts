@@ -1,0 +1,74 @@
+/**
+ * `sanyi serve` / `npm start`: open the context, load the demo on first start, listen, and shut
+ * down gracefully on SIGINT/SIGTERM (stop accepting, finish requests, close the database).
+ */
+import type { FastifyInstance } from 'fastify';
+import { openContext, type AppContext } from '../runs/context.js';
+import { redactUrl, type Config } from '../runs/config.js';
+import { seedIfEmpty } from '../runs/seed.js';
+import { buildApp } from './app.js';
+
+export interface Running {
+  app: FastifyInstance;
+  ctx: AppContext;
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function serve(overrides: Partial<Config> = {}, say: (line: string) => void = (l) => console.log(l)): Promise<Running> {
+  const started = performance.now();
+  const ctx = await openContext({ config: overrides });
+  const { config } = ctx;
+  say(`sanyi: database ${config.databaseUrl ? `PostgreSQL ${redactUrl(config.databaseUrl)}` : `embedded PGlite in ${config.dataDir}`}`);
+  say(`sanyi: parameters ${config.paramsDir} (version ${ctx.params.shortVersion}, ${ctx.params.paths().length} parameters)`);
+  let app: FastifyInstance | undefined;
+  try {
+    await seedIfEmpty(ctx.store, ctx.params, (m) => say(`sanyi: ${m}`));
+    app = await buildApp(ctx, { logger: { level: config.logLevel } });
+    await app.listen({ port: config.port, host: config.host });
+  } catch (e) {
+    await app?.close();
+    await ctx.close();
+    throw e;
+  }
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const url = `http://localhost:${port}`;
+  say(`sanyi: ready in ${((performance.now() - started) / 1000).toFixed(1)} s — open ${url}  (API docs ${url}/docs)`);
+
+  const server = app;
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      await server.close();
+      await ctx.close();
+    })());
+  return { app: server, ctx, url, close };
+}
+
+/** Close on SIGINT/SIGTERM; a second signal, or 10 s without finishing, exits at once. */
+export function closeOnSignals(running: Running, say: (line: string) => void = (l) => console.log(l)): void {
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    say(`sanyi: ${signal} received, shutting down…`);
+    const timer = setTimeout(() => {
+      say('sanyi: shutdown took longer than 10 s; exiting');
+      process.exit(1);
+    }, 10_000);
+    timer.unref();
+    running.close().then(
+      () => {
+        say('sanyi: stopped');
+        process.exit(0);
+      },
+      (e: unknown) => {
+        console.error(`sanyi: error while stopping: ${(e as Error).message}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
