@@ -243,7 +243,7 @@ export class ParamTree {
     this.byPath = new Map();
     for (const d of definitions) {
       let m = this.byPath.get(d.path);
-      if (!m) this.byPath.set(d.path, (m = new Map()));
+      if (!m) this.byPath.set(d.path, (m = new Map<string, ParamDefinition>()));
       m.set(d.jurisdiction, d);
     }
   }
@@ -375,7 +375,7 @@ function valueAt(values: DatedValue[], date: IsoDate): DatedValue | undefined {
 
 function suggest(path: string, known: string[]): string {
   const last = path.split('.').pop() ?? path;
-  const near = known.filter((k) => k.endsWith(`.${last}`) || k.startsWith(path));
+  const near = [...known.filter((k) => k.startsWith(`${path}.`)), ...known.filter((k) => !k.startsWith(`${path}.`) && k.endsWith(`.${last}`))];
   return near.length ? ` (did you mean ${near.slice(0, 3).join(', ')}?)` : '';
 }
 
@@ -482,11 +482,11 @@ export function buildParamTree(files: LoadedFile[], rootLabel = 'params'): Param
 }
 
 function parseYaml(f: LoadedFile, issues: ParamIssue[]): unknown {
-  const doc = parseDocument(f.bytes.toString('utf8'), { uniqueKeys: true, prettyErrors: false });
+  const doc = parseDocument(f.bytes.toString('utf8'), { uniqueKeys: true, prettyErrors: true });
   if (doc.errors.length) {
     for (const e of doc.errors) {
       const pos = e.linePos?.[0];
-      issues.push({ file: f.rel, key: pos ? `line ${pos.line}` : '', problem: `YAML: ${e.message.split('\n')[0]}` });
+      issues.push({ file: f.rel, key: pos ? `line ${pos.line}` : '', problem: `YAML: ${e.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '')}` });
     }
     return undefined;
   }
@@ -616,7 +616,7 @@ function parseDatedValue(
     issues.push(...zodIssues(file, long.error, key.split('.')));
     return undefined;
   }
-  const value = long?.data ? long.data.value : (entry as unknown);
+  const value = long?.data ? long.data.value : entry;
   if (value !== null && !checkScalar(file, long ? `${key}.value` : key, value, unit, range, options, issues)) return undefined;
   return {
     effectiveFrom: date,
