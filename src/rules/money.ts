@@ -182,7 +182,8 @@ function roundDivSafe(n: number, d: number, mode: Rounding): number {
 
 /**
  * Converts yuan (元) to fen exactly: `"1234.56"` → 123456, `12.5` → 1250. A number is read through its
- * shortest decimal string. Amounts finer than a fen (e.g. `"0.125"`) throw unless `rounding` is given;
+ * shortest decimal string; a string is a plain decimal (sign, digits, point; no separators or exponent;
+ * surrounding whitespace ignored). Amounts finer than a fen (e.g. `"0.125"`) throw unless `rounding` is given;
  * trailing zeros are fine (`"1.230"` is exactly 123 fen).
  */
 export function yuanToFen(yuan: string | number, rounding?: Rounding): Fen {

@@ -269,16 +269,21 @@ export function overlaps(a: Period, b: Period): boolean {
 
 /**
  * The sub-periods of `kind` that make up `p`, in order: iterate(year 2025, 'month') yields the 12
- * months, iterate(2025-Q3, 'day') its 92 days. Throws if `kind` is coarser than `p`.
+ * months, iterate(2025-Q3, 'day') its 92 days. Throws at the call if `kind` is coarser than `p`.
  */
-export function* iterate(p: Period, kind: PeriodKind): Generator<Period, void, undefined> {
+export function iterate(p: Period, kind: PeriodKind): Generator<Period, void, undefined> {
+  // Checked here, not inside the generator, so a bad call throws at once rather than on first use.
   if (rank(kind) > rank(p.kind)) {
     throw new PeriodError(`cannot split ${p.label} (${p.kind}) into ${kind}s: ${kind} is coarser than ${p.kind}`);
   }
-  let q = periodOf(kind, p.start);
+  return subPeriods(periodOf(kind, p.start), p.end);
+}
+
+function* subPeriods(first: Period, end: IsoDate): Generator<Period, void, undefined> {
+  let q = first;
   for (;;) {
     yield q;
-    if (q.end >= p.end) return;
+    if (q.end >= end) return;
     q = next(q);
   }
 }

@@ -115,7 +115,10 @@ export class Random {
     return new Random(seed, key, words);
   }
 
-  /** A generator for a seed (a safe integer or any string). The same seed always gives the same sequence. */
+  /**
+   * A generator for a seed (a safe integer or any string). The same seed always gives the same
+   * sequence; a number and its string (1 and '1') are different seeds.
+   */
   static fromSeed(seed: number | string): Random {
     checkSeed(seed);
     return Random.#fromKey(seed, rootKey(seed));
@@ -137,7 +140,8 @@ export class Random {
 
   /**
    * An independent generator for `name`, derived from this generator's key (not its current state):
-   * the same name always gives the same sequence, whatever has been drawn. Streams nest.
+   * the same name always gives the same sequence, whatever has been drawn. Streams nest. Names are
+   * hashed as UTF-8, so lone surrogates all read as U+FFFD.
    */
   stream(name: string): Random {
     if (typeof name !== 'string') throw new RangeError(`stream name must be a string, got ${String(name)}`);
