@@ -223,6 +223,7 @@ const DEFAULT_RANGES: Partial<Record<Unit, [number, number]>> = {
   points: [0, Number.MAX_SAFE_INTEGER],
   per_1000: [0, 1000],
 };
+const DATE_SHAPE = /^\d{4}-\d{2}-\d{2}$/;
 const INTEGER_UNITS: ReadonlySet<Unit> = new Set<Unit>(['fen', 'count']);
 
 // ---------------------------------------------------------------------------------------------
@@ -231,6 +232,7 @@ const INTEGER_UNITS: ReadonlySet<Unit> = new Set<Unit>(['fen', 'count']);
 export class ParamTree {
   private readonly byPath: Map<string, Map<string, ParamDefinition>>;
   private readonly jurisdictionsById: Map<string, Jurisdiction>;
+  private readonly chains = new Map<string, Jurisdiction[]>();
 
   /** Use `loadParamTree` or `ParamTree.fromDefinitions`. */
   constructor(
@@ -265,10 +267,13 @@ export class ParamTree {
 
   /** The jurisdiction and its ancestors, most specific first: [county, region, province, national]. */
   chain(id: string): Jurisdiction[] {
+    const cached = this.chains.get(id);
+    if (cached) return cached;
     const out: Jurisdiction[] = [];
     for (let j: Jurisdiction | undefined = this.jurisdiction(id); j; j = j.parent ? this.jurisdictionsById.get(j.parent) : undefined) {
       out.push(j);
     }
+    this.chains.set(id, out);
     return out;
   }
 
@@ -291,6 +296,7 @@ export class ParamTree {
 
   /** The value in force at `date` in `jurisdiction`, with where it comes from; null when none. */
   tryResolve(path: string, date: IsoDate, jurisdiction: string): Resolved | null {
+    if (!DATE_SHAPE.test(date)) parseDate(date); // throws a PeriodError naming the input
     const m = this.byPath.get(path);
     if (!m) return null;
     for (const j of this.chain(jurisdiction)) {
@@ -363,11 +369,12 @@ export class ParamTree {
   }
 }
 
-/** The dated value in force at `date`: the latest whose effective date is on or before it. */
+/** The dated value in force at `date`: the latest whose effective date is on or before it.
+ * Both are validated YYYY-MM-DD strings, which order lexicographically. */
 function valueAt(values: DatedValue[], date: IsoDate): DatedValue | undefined {
   let found: DatedValue | undefined;
   for (const v of values) {
-    if (compareDates(v.effectiveFrom, date) <= 0) found = v;
+    if (v.effectiveFrom <= date) found = v;
     else break;
   }
   return found;
