@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { closeOnSignals, serve } from '../server/serve.js';
+import { serve } from '../server/serve.js';
 import { integerOption } from './options.js';
 
 export function registerServe(program: Command): void {
@@ -9,7 +9,9 @@ export function registerServe(program: Command): void {
     .option('-p, --port <port>', 'HTTP port (default: $PORT or 3000)', integerOption('port'))
     .option('--host <host>', 'interface to listen on (default: $HOST or 0.0.0.0)')
     .action(async (opts: { port?: number; host?: string }) => {
-      const running = await serve({ ...(opts.port !== undefined ? { port: opts.port } : {}), ...(opts.host ? { host: opts.host } : {}) });
-      closeOnSignals(running);
+      await serve({
+        config: { ...(opts.port !== undefined ? { port: opts.port } : {}), ...(opts.host ? { host: opts.host } : {}) },
+        handleSignals: true,
+      });
     });
 }

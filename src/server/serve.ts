@@ -15,9 +15,18 @@ export interface Running {
   close(): Promise<void>;
 }
 
-export async function serve(overrides: Partial<Config> = {}, say: (line: string) => void = (l) => console.log(l)): Promise<Running> {
+export interface ServeOptions {
+  /** Configuration overriding the environment's. */
+  config?: Partial<Config>;
+  /** Stop gracefully on SIGINT/SIGTERM (installed before the ready line is printed). */
+  handleSignals?: boolean;
+  say?: (line: string) => void;
+}
+
+export async function serve(opts: ServeOptions = {}): Promise<Running> {
+  const say = opts.say ?? ((l: string) => console.log(l));
   const started = performance.now();
-  const ctx = await openContext({ config: overrides });
+  const ctx = await openContext({ config: opts.config ?? {} });
   const { config } = ctx;
   say(`sanyi: database ${config.databaseUrl ? `PostgreSQL ${redactUrl(config.databaseUrl)}` : `embedded PGlite in ${config.dataDir}`}`);
   say(`sanyi: parameters ${config.paramsDir} (version ${ctx.params.shortVersion}, ${ctx.params.paths().length} parameters)`);
@@ -34,8 +43,6 @@ export async function serve(overrides: Partial<Config> = {}, say: (line: string)
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://localhost:${port}`;
-  say(`sanyi: ready in ${((performance.now() - started) / 1000).toFixed(1)} s — open ${url}  (API docs ${url}/docs)`);
-
   const server = app;
   let closing: Promise<void> | undefined;
   const close = () =>
@@ -43,7 +50,10 @@ export async function serve(overrides: Partial<Config> = {}, say: (line: string)
       await server.close();
       await ctx.close();
     })());
-  return { app: server, ctx, url, close };
+  const running = { app: server, ctx, url, close };
+  if (opts.handleSignals) closeOnSignals(running, say);
+  say(`sanyi: ready in ${((performance.now() - started) / 1000).toFixed(1)} s — open ${url}  (API docs ${url}/docs)`);
+  return running;
 }
 
 /** Close on SIGINT/SIGTERM; a second signal, or 10 s without finishing, exits at once. */
