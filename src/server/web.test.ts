@@ -150,11 +150,11 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('web app in Chromium', () => {
       expect(new URL(page.url()).pathname).toBe('/params');
 
       await page.getByTestId('nav').getByText('医保', { exact: true }).click();
-      await expect.poll(() => page.getByTestId('placeholder').textContent()).toContain('医保基金');
+      await expect.poll(() => page.getByTestId('placeholder').textContent()).toContain('总额预算');
       expect(new URL(page.url()).pathname).toBe('/insurance');
 
       await page.goto(`${base}/lab`); // opened directly: the server's single-page fallback
-      await expect.poll(() => page.getByTestId('placeholder').textContent()).toContain('政策实验室');
+      await expect.poll(() => page.getByTestId('placeholder').textContent()).toContain('情景');
 
       expect(problems).toEqual([]);
     } finally {
