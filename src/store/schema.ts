@@ -1,0 +1,247 @@
+/**
+ * The SQL schema (Drizzle, pg-core). This file is the source of truth: `npx drizzle-kit generate`
+ * turns a change here into a new SQL migration under migrations/ (see src/store/README.md).
+ *
+ * Conventions
+ *  - snake_case SQL names; TypeScript properties in camelCase.
+ *  - Closed vocabularies are `text` + CHECK constraints (not PostgreSQL enums): adding a value is a
+ *    plain migration that runs inside a transaction on every PostgreSQL version.
+ *  - Everything stays within PostgreSQL 15 and runs identically on PGlite and a PostgreSQL server.
+ *  - Every stored result records the run that made it (`runs`: parameter version and seed).
+ */
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  boolean,
+  check,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  smallint,
+  text,
+  timestamp,
+  type AnyPgColumn,
+} from 'drizzle-orm/pg-core';
+
+/** SQL `col in ('a', 'b', …)` for a CHECK constraint over a closed vocabulary. */
+function oneOf(column: AnyPgColumn, values: readonly string[]) {
+  return sql`${column} in (${sql.raw(values.map((v) => `'${v.replace(/'/g, "''")}'`).join(', '))})`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Vocabularies (exported so domain code and tests share the exact lists the database accepts)
+
+/** 行政层级: national 国家 → province 省 → region 统筹区/地市 → county 县 → township 乡镇 → village 村. */
+export const JURISDICTION_LEVELS = ['national', 'province', 'region', 'county', 'township', 'village'] as const;
+export type JurisdictionLevelCode = (typeof JURISDICTION_LEVELS)[number];
+
+/**
+ * 机构类型: county general hospital 县总医院/县医院, county TCM hospital 县中医院, county maternal and
+ * child health hospital 县妇幼保健院, township health centre 乡镇卫生院, village clinic 村卫生室, and
+ * out-of-county hospitals at city 市级 or province 省级 level (where patients go when they leave the county).
+ */
+export const INSTITUTION_KINDS = [
+  'county_general',
+  'county_tcm',
+  'county_mch',
+  'township_centre',
+  'village_clinic',
+  'out_of_county_city',
+  'out_of_county_province',
+] as const;
+export type InstitutionKind = (typeof INSTITUTION_KINDS)[number];
+
+/** 医院等级: primary 一级, secondary 二级, tertiary 三级. */
+export const INSTITUTION_LEVELS = ['primary', 'secondary', 'tertiary'] as const;
+export type InstitutionLevel = (typeof INSTITUTION_LEVELS)[number];
+
+/** 岗位: doctor 医师, nurse 护士, pharmacist 药师, technician 技师, village doctor 乡村医生, manager 管理人员. */
+export const STAFF_ROLES = ['doctor', 'nurse', 'pharmacist', 'technician', 'village_doctor', 'manager'] as const;
+export type StaffRole = (typeof STAFF_ROLES)[number];
+
+/**
+ * 职称 (professional title). Physicians: chief_physician 主任医师, associate_chief_physician 副主任医师,
+ * attending_physician 主治医师, resident_physician 住院医师; 'none' 无职称. Other professions use the same
+ * style (e.g. chief_nurse 主任护师); the column is free text so later issues can add them.
+ */
+export const PHYSICIAN_TITLES = [
+  'chief_physician',
+  'associate_chief_physician',
+  'attending_physician',
+  'resident_physician',
+  'none',
+] as const;
+export type PhysicianTitle = (typeof PHYSICIAN_TITLES)[number];
+
+/** 性别 as recorded on the insurance register: M 男, F 女. */
+export const SEXES = ['M', 'F'] as const;
+export type Sex = (typeof SEXES)[number];
+
+/** 险种: resident 城乡居民基本医疗保险, employee 职工基本医疗保险. */
+export const SCHEMES = ['resident', 'employee'] as const;
+export type Scheme = (typeof SCHEMES)[number];
+
+/** 参保人员类别, e.g. retiree 退休, active 在职, child 未成年人/学生, adult 成年居民. Free text. */
+export type EnrolmentCategory = 'retiree' | 'active' | 'child' | 'adult' | (string & {});
+
+/** Run status: running 进行中, succeeded 成功, failed 失败. */
+export const RUN_STATUSES = ['running', 'succeeded', 'failed'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+// ---------------------------------------------------------------------------------------------
+// Tables
+
+/**
+ * 行政区划 — the jurisdiction tree: national → province → pooling region (统筹区) → county → township
+ * (乡镇) → village (村). Ids are stable text keys ('national', 'demo-province', 'demo-region', 'demo', …).
+ */
+export const jurisdictions = pgTable(
+  'jurisdictions',
+  {
+    id: text('id').primaryKey(),
+    /** The enclosing jurisdiction; null only for 'national'. */
+    parentId: text('parent_id').references((): AnyPgColumn => jurisdictions.id),
+    level: text('level').$type<JurisdictionLevelCode>().notNull(),
+    /** 行政区划代码 (6 digits, 12 for townships and villages); null for fictional demo places. */
+    adcode: text('adcode'),
+    nameZh: text('name_zh').notNull(),
+    nameEn: text('name_en').notNull(),
+  },
+  (t) => [
+    check('jurisdictions_level_check', oneOf(t.level, JURISDICTION_LEVELS)),
+    index('jurisdictions_parent_idx').on(t.parentId),
+  ],
+);
+
+/**
+ * 医疗机构 — hospitals, township health centres and village clinics of the county, plus the
+ * out-of-county hospitals its residents use. `communityId` groups the members of a county medical
+ * community (县域医共体 / 总医院): it holds the id of the community's lead institution (牵头医院),
+ * which points to itself; null for institutions outside any community.
+ */
+export const institutions = pgTable(
+  'institutions',
+  {
+    id: text('id').primaryKey(),
+    /** The county (县) the institution belongs to, or the jurisdiction of an out-of-county hospital. */
+    jurisdictionId: text('jurisdiction_id')
+      .notNull()
+      .references(() => jurisdictions.id),
+    /** The township (乡镇) for township centres and village clinics. */
+    townshipId: text('township_id').references(() => jurisdictions.id),
+    kind: text('kind').$type<InstitutionKind>().notNull(),
+    level: text('level').$type<InstitutionLevel>().notNull(),
+    /** 县域内: true for institutions inside the county (drives the in-county treatment rate 县域内就诊率). */
+    inCounty: boolean('in_county').notNull(),
+    /** 医共体: id of the lead institution of the medical community this one belongs to. */
+    communityId: text('community_id').references((): AnyPgColumn => institutions.id),
+    nameZh: text('name_zh').notNull(),
+    nameEn: text('name_en').notNull(),
+    /** 编制床位 (approved beds); 0 for clinics without beds. */
+    beds: integer('beds').notNull().default(0),
+  },
+  (t) => [
+    check('institutions_kind_check', oneOf(t.kind, INSTITUTION_KINDS)),
+    check('institutions_level_check', oneOf(t.level, INSTITUTION_LEVELS)),
+    check('institutions_beds_check', sql`${t.beds} >= 0`),
+    index('institutions_jurisdiction_idx').on(t.jurisdictionId),
+    index('institutions_community_idx').on(t.communityId),
+  ],
+);
+
+/** 医务人员 — staff of an institution (drives salary: 目标年薪制 and work points). */
+export const staff = pgTable(
+  'staff',
+  {
+    id: text('id').primaryKey(),
+    institutionId: text('institution_id')
+      .notNull()
+      .references(() => institutions.id),
+    role: text('role').$type<StaffRole>().notNull(),
+    /** 职称, see PHYSICIAN_TITLES; 'none' when the person holds no professional title. */
+    title: text('title').notNull().default('none'),
+    sex: text('sex').$type<Sex>().notNull(),
+    birthYear: smallint('birth_year').notNull(),
+  },
+  (t) => [
+    check('staff_role_check', oneOf(t.role, STAFF_ROLES)),
+    check('staff_sex_check', oneOf(t.sex, SEXES)),
+    index('staff_institution_idx').on(t.institutionId),
+  ],
+);
+
+/**
+ * 常住人口/参保人 — residents of the county (hundreds of thousands of rows per county, millions per
+ * pooling region: bulk-loaded with COPY, kept lean). Ids are numeric and assigned by the loader.
+ * The place columns are plain ids of `jurisdictions` rows without foreign keys, so that bulk loads do
+ * not pay three key lookups per row; the loader validates them.
+ */
+export const residents = pgTable(
+  'residents',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey(),
+    /** 县 */
+    countyId: text('county_id').notNull(),
+    /** 乡镇 */
+    townshipId: text('township_id').notNull(),
+    /** 村/社区 */
+    villageId: text('village_id').notNull(),
+    sex: text('sex').$type<Sex>().notNull(),
+    /** 出生日期 (civil date, 'YYYY-MM-DD'). */
+    birthDate: date('birth_date', { mode: 'string' }).notNull(),
+  },
+  // No secondary index: a county's residents are most of the table, and each index slows COPY (~30%).
+  (t) => [check('residents_sex_check', oneOf(t.sex, SEXES))],
+);
+
+/**
+ * 参保登记 — one row per resident and year: the insurance scheme (居民医保 or 职工医保) and the
+ * category within it (e.g. retiree 退休, active 在职, child 未成年人, adult 成年居民). A bulk table:
+ * loaded with COPY after the residents, checked by its loader rather than by foreign keys.
+ */
+export const enrolments = pgTable(
+  'enrolments',
+  {
+    /** residents.id. No foreign key, like the place columns of residents: it would make COPY 2–4× slower. */
+    residentId: bigint('resident_id', { mode: 'number' }).notNull(),
+    year: integer('year').notNull(),
+    scheme: text('scheme').$type<Scheme>().notNull(),
+    category: text('category').$type<EnrolmentCategory>().notNull(),
+  },
+  (t) => [
+    primaryKey({ name: 'enrolments_pkey', columns: [t.residentId, t.year] }),
+    check('enrolments_scheme_check', oneOf(t.scheme, SCHEMES)),
+  ],
+);
+
+/**
+ * 运行记录 — every stored result records which run made it: what kind of work (e.g. 'load-demo',
+ * 'settle-year', 'simulate'), the parameter version (参数版本) and the seed (随机种子) it used.
+ */
+export const runs = pgTable(
+  'runs',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    kind: text('kind').notNull(),
+    /** The parameter tree's version hash the run resolved its parameters from. */
+    paramVersion: text('param_version').notNull(),
+    /** The seed of the run's random streams; null for deterministic work. */
+    seed: text('seed'),
+    startedAt: timestamp('started_at', { withTimezone: true }).notNull().defaultNow(),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+    status: text('status').$type<RunStatus>().notNull().default('running'),
+    /** What the run did (counts, totals, the error when it failed). */
+    summary: jsonb('summary'),
+  },
+  (t) => [check('runs_status_check', oneOf(t.status, RUN_STATUSES)), index('runs_kind_idx').on(t.kind, t.startedAt)],
+);
+
+/** 元数据 — small key/value facts about the database itself (e.g. 'demo_loaded'). */
+export const meta = pgTable('meta', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
