@@ -85,10 +85,12 @@ function describeParam(d: ParamDefinition) {
 
 export interface AppOptions {
   logger?: FastifyServerOptions['logger'];
+  /** Log every request and response (off unless LOG_LEVEL is debug or trace). */
+  logRequests?: boolean;
 }
 
 export async function buildApp(ctx: AppContext, opts: AppOptions = {}): Promise<FastifyInstance> {
-  const app = Fastify({ logger: opts.logger ?? false }).withTypeProvider<ZodTypeProvider>();
+  const app = Fastify({ logger: opts.logger ?? false, disableRequestLogging: !opts.logRequests }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 

@@ -33,7 +33,10 @@ export async function serve(opts: ServeOptions = {}): Promise<Running> {
   let app: FastifyInstance | undefined;
   try {
     await seedIfEmpty(ctx.store, ctx.params, (m) => say(`sanyi: ${m}`));
-    app = await buildApp(ctx, { logger: { level: config.logLevel } });
+    app = await buildApp(ctx, {
+      logger: { level: config.logLevel },
+      logRequests: config.logLevel === 'debug' || config.logLevel === 'trace',
+    });
     await app.listen({ port: config.port, host: config.host });
   } catch (e) {
     await app?.close();
