@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { buildParamTree, loadParamTree, ParamNotFoundError, ParamTreeError, scaleBands, scaleLookup, type ParamTree } from './params.js';
+import { buildParamTree, loadParamTree, ParamNotFoundError, ParamTreeError, scaleBands, scaleLookup, UNITS, type ParamTree } from './params.js';
 
 const shippedTree = fileURLToPath(new URL('../../params/', import.meta.url));
 
@@ -117,6 +117,13 @@ describe('the shipped parameter tree', () => {
     const snap = shipped.snapshot('2025-06-01', 'demo');
     expect(snap.length).toBe(shipped.paths().length);
     expect(snap.every((s) => s.resolved !== null)).toBe(true);
+  });
+});
+
+describe('every unit', () => {
+  test.each(UNITS.filter((u) => u !== 'enum' && u !== 'flag'))('keeps a dated numeric value in %s', (unit) => {
+    const t = tree({ 'national/x.yaml': param(`unit: ${unit}\nvalues:\n  2024-01-01: 3`) });
+    expect(t.number('x', '2024-06-01', 'national').value).toBe(3);
   });
 });
 

@@ -34,6 +34,9 @@ export const UNITS = [
   'years',
   'points',
   'per_1000',
+  'per_capita', // events per person per year (e.g. visits per capita)
+  'km', // road distance
+  'utility', // a term of a choice model's utility (any real number)
   'enum', // a string from `options`
   'flag', // a boolean
 ] as const;
@@ -222,6 +225,9 @@ const DEFAULT_RANGES: Partial<Record<Unit, [number, number]>> = {
   years: [0, Number.MAX_SAFE_INTEGER],
   points: [0, Number.MAX_SAFE_INTEGER],
   per_1000: [0, 1000],
+  per_capita: [0, Number.MAX_SAFE_INTEGER],
+  km: [0, Number.MAX_SAFE_INTEGER],
+  utility: [-1e6, 1e6],
 };
 const DATE_SHAPE = /^\d{4}-\d{2}-\d{2}$/;
 const INTEGER_UNITS: ReadonlySet<Unit> = new Set<Unit>(['fen', 'count']);
@@ -660,13 +666,20 @@ function checkScalar(
     case 'months':
     case 'years':
     case 'points':
-    case 'per_1000': {
+    case 'per_1000':
+    case 'per_capita':
+    case 'km':
+    case 'utility': {
       if (typeof value !== 'number' || !Number.isFinite(value)) return fail(`expected a number in ${unit}, got ${JSON.stringify(value)}`);
       if (INTEGER_UNITS.has(unit) && !Number.isSafeInteger(value)) {
         return fail(unit === 'fen' ? `money is integer fen (分): ${value} is not an integer` : `a count must be an integer, got ${value}`);
       }
       if (range && (value < range[0] || value > range[1])) return fail(`${value} is outside the range [${range[0]}, ${range[1]}] for ${unit}`);
       return true;
+    }
+    default: {
+      const never: never = unit;
+      return fail(`unknown unit ${String(never)}`);
     }
   }
 }

@@ -92,6 +92,11 @@ export function formatValue(value: ParamValue | null, unit?: Unit): string {
       return `${trimFloat(value * 100)}%`;
     case 'per_1000':
       return `${value}‰`;
+    case 'per_capita':
+      return `${value} per capita`;
+    case 'km':
+      return `${value} km`;
+    case 'utility':
     case undefined:
     case 'coefficient':
     case 'count':

@@ -19,6 +19,9 @@ export type Unit =
   | 'years'
   | 'points'
   | 'per_1000'
+  | 'per_capita'
+  | 'km'
+  | 'utility'
   | 'enum'
   | 'flag';
 

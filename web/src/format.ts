@@ -39,6 +39,10 @@ export function formatNumber(n: number, unit: Unit, t: Translate): Formatted {
       return { text: `${decimal.format(n)}‰` };
     case 'coefficient':
       return { text: `×${decimal.format(n)}` };
+    case 'utility':
+      return { text: decimal.format(n) };
+    case 'per_capita':
+    case 'km':
     case 'count':
     case 'days':
     case 'hours':
