@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { registerDb } from './db.js';
+import { registerGenerate } from './generate.js';
 import { registerParams } from './params.js';
 import { registerServe } from './serve.js';
 
@@ -21,6 +22,7 @@ export function buildCli(): Command {
   registerServe(program);
   registerParams(program);
   registerDb(program);
+  registerGenerate(program);
   return program;
 }
 
