@@ -106,10 +106,10 @@ class CsvSink implements GenerationSink {
     readonly w: (k: GeneratedFileKey) => ByteWriter,
     readonly catalogue: Catalogue,
   ) {
-    this.#services = catalogue.services.map((s) => csvBytes(`${s.id},${s.code.includes(',') ? `"${s.code}"` : s.code},${s.category}`));
+    this.#services = catalogue.services.map((s) => Buffer.from(`${csvField(s.id)},${csvField(s.code)},${s.category}`, 'utf8'));
     this.#serviceClass = catalogue.services.map((s) => csvBytes(s.class));
     this.#drugs = catalogue.drugs.map((d) => Buffer.from(`${csvField(d.id)},${csvField(d.generic.zh)},${csvField(d.spec)},${d.category}`, 'utf8'));
-    this.#drugTail = catalogue.drugs.map((d) => csvBytes(`${d.class},${d.vbp ? 1 : 0}`));
+    this.#drugTail = catalogue.drugs.map((d) => Buffer.from(`${d.class},${d.vbp ? 1 : 0}`, 'utf8'));
     this.#diseases = catalogue.diseases.map((d) => csvBytes(d.id));
   }
 

@@ -1,0 +1,196 @@
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { loadParamTree, type ParamTree } from '../rules/params.js';
+import { FEE_CATEGORIES, loadCatalogue, type Catalogue } from '../simulation/catalogue.js';
+import { GENERATED_FILES, MANIFEST_FILE, type GenerationManifest } from '../simulation/files.js';
+import { GenerationAborted } from '../simulation/generate.js';
+import { SHIPPED_PARAMS_DIR } from './config.js';
+import { generateToDirectory } from './generate.js';
+
+const FIXTURE = fileURLToPath(new URL('../simulation/__fixtures__/catalogue/', import.meta.url));
+
+/** Parses our CSV (fields quoted only when needed; no line breaks inside fields). */
+export function parseCsv(text: string): Array<Record<string, string>> {
+  const lines = text.trimEnd().split('\n');
+  const header = splitCsvLine(lines[0]!);
+  return lines.slice(1).map((l) => {
+    const f = splitCsvLine(l);
+    return Object.fromEntries(header.map((h, i) => [h, f[i] ?? '']));
+  });
+}
+
+function splitCsvLine(line: string): string[] {
+  const out: string[] = [];
+  let cur = '';
+  let q = false;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i]!;
+    if (q) {
+      if (ch === '"' && line[i + 1] === '"') {
+        cur += '"';
+        i++;
+      } else if (ch === '"') q = false;
+      else cur += ch;
+    } else if (ch === '"') q = true;
+    else if (ch === ',') {
+      out.push(cur);
+      cur = '';
+    } else cur += ch;
+  }
+  out.push(cur);
+  return out;
+}
+
+let tmp: string;
+let params: ParamTree;
+let fixture: Catalogue;
+
+beforeAll(async () => {
+  tmp = await mkdtemp(path.join(os.tmpdir(), 'sanyi-generate-'));
+  params = await loadParamTree(SHIPPED_PARAMS_DIR);
+  fixture = await loadCatalogue(FIXTURE);
+});
+afterAll(async () => {
+  await rm(tmp, { recursive: true, force: true });
+});
+
+const run = (out: string, seed: number | string, population = 4000, years = 2) =>
+  generateToDirectory({ params, catalogue: fixture, population, startYear: 2025, years, seed, out: path.join(tmp, out), catalogueVersion: fixture.version, generatedBy: 'test' });
+
+describe('generating a county into a directory', () => {
+  let manifest: GenerationManifest;
+  let files: Record<string, Array<Record<string, string>>>;
+
+  beforeAll(async () => {
+    ({ manifest } = await run('a', 42));
+    files = {};
+    for (const [key, spec] of Object.entries(GENERATED_FILES)) files[key] = parseCsv(await readFile(path.join(tmp, 'a', spec.file), 'utf8'));
+  });
+
+  test('writes every documented file with its documented columns and a manifest with the seed, parameter version and row counts', async () => {
+    expect(manifest.seed).toBe('42');
+    expect(manifest.paramVersion).toBe(params.version);
+    expect(manifest.population).toBe(4000);
+    for (const [key, spec] of Object.entries(GENERATED_FILES)) {
+      const text = await readFile(path.join(tmp, 'a', spec.file), 'utf8');
+      expect(text.split('\n')[0]).toBe(spec.columns.map((c) => c.name).join(','));
+      expect(manifest.files[key as keyof typeof GENERATED_FILES].rows).toBe(files[key]!.length);
+    }
+    expect(files.encounters!.length).toBeGreaterThan(10_000);
+    expect(files.inpatientCases!.length).toBeGreaterThan(500);
+    expect(files.referrals!.some((r) => r.direction === 'up')).toBe(true);
+    expect(files.referrals!.some((r) => r.direction === 'down')).toBe(true);
+  });
+
+  test('refers only to persons, institutions and encounters that exist, inside the persons’ time in the county', () => {
+    const persons = new Map(files.persons!.map((p) => [p.person_id, p]));
+    const institutions = new Set(files.institutions!.map((i) => i.institution_id));
+    const places = new Set(files.places!.map((p) => p.place_id));
+    const encounters = new Map(files.encounters!.map((e) => [e.encounter_id, e]));
+    const referrals = new Set(files.referrals!.map((r) => r.referral_id));
+    for (const p of files.persons!) {
+      expect(places.has(p.village_id), p.village_id).toBe(true);
+      expect(places.has(p.township_id), p.township_id).toBe(true);
+    }
+    for (const s of files.staff!) expect(institutions.has(s.institution_id)).toBe(true);
+    for (const e of files.encounters!) {
+      const p = persons.get(e.person_id);
+      expect(p, `person ${e.person_id}`).toBeDefined();
+      expect(institutions.has(e.institution_id), e.institution_id).toBe(true);
+      expect(e.start_date >= p!.entry_date && (p!.exit_date === '' || e.start_date <= p!.exit_date), `encounter ${e.encounter_id}`).toBe(true);
+      if (e.referral_id) expect(referrals.has(e.referral_id), `referral ${e.referral_id}`).toBe(true);
+    }
+    for (const r of files.referrals!) {
+      expect(encounters.get(r.encounter_id)?.person_id).toBe(r.person_id);
+      expect(institutions.has(r.from_institution_id) && institutions.has(r.to_institution_id)).toBe(true);
+      if (r.source_encounter_id) expect(encounters.has(r.source_encounter_id)).toBe(true);
+    }
+    for (const c of files.inpatientCases!) expect(encounters.get(c.case_id)?.type).toBe('inpatient');
+    for (const l of [...files.chargeLines!, ...files.drugLines!]) expect(encounters.has(l.encounter_id)).toBe(true);
+  });
+
+  test('keeps money in integer fen: every line is quantity × unit price, and an encounter is the sum of its fee categories and of its lines', () => {
+    const lineSum = new Map<string, number>();
+    for (const l of [...files.chargeLines!, ...files.drugLines!]) {
+      const [q, p, a] = [Number(l.quantity), Number(l.unit_price_fen), Number(l.amount_fen)];
+      expect(Number.isSafeInteger(a) && a >= 0 && a === q * p, JSON.stringify(l)).toBe(true);
+      lineSum.set(l.encounter_id!, (lineSum.get(l.encounter_id!) ?? 0) + a);
+    }
+    for (const e of files.encounters!) {
+      const total = Number(e.total_fen);
+      const fees = FEE_CATEGORIES.reduce((s, c) => s + Number(e[`${c}_fen`]), 0);
+      expect(Number.isSafeInteger(total) && total > 0).toBe(true);
+      expect(fees).toBe(total);
+      expect(lineSum.get(e.encounter_id!)).toBe(total);
+    }
+  });
+
+  test('uses only diagnosis codes of the catalogue and marks newborn cases with age in days and birth weight', () => {
+    const known = new Set(fixture.diseases.flatMap((d) => [...(d.outpatient?.dx ?? []), ...(d.inpatient?.dx ?? []), ...(d.inpatient?.secondary.map((s) => s.code) ?? [])]));
+    const procs = new Set(fixture.diseases.flatMap((d) => d.inpatient?.procedures.flatMap((p) => p.codes) ?? []));
+    for (const c of files.inpatientCases!) {
+      for (const code of c.diagnoses!.split('|')) expect(known.has(code), code).toBe(true);
+      for (const code of c.procedures!.split('|').filter(Boolean)) expect(procs.has(code), code).toBe(true);
+      if (c.age === '0') expect(Number(c.age_days)).toBeGreaterThanOrEqual(0);
+      if (c.diagnoses!.startsWith('P')) expect(Number(c.birth_weight)).toBeGreaterThan(500);
+    }
+    for (const e of files.encounters!) expect(known.has(e.principal_dx!), e.principal_dx).toBe(true);
+  });
+
+  test('is byte-identical for the same seed and parameters, and different for another seed', async () => {
+    const { manifest: again } = await run('b', 42);
+    const { manifest: other } = await run('c', 7);
+    for (const key of Object.keys(GENERATED_FILES) as Array<keyof typeof GENERATED_FILES>) {
+      expect(again.files[key].sha256, key).toBe(manifest.files[key].sha256);
+    }
+    expect(other.files.encounters.sha256).not.toBe(manifest.files.encounters.sha256);
+    expect(other.files.persons.sha256).not.toBe(manifest.files.persons.sha256);
+  });
+
+  test('records births, deaths and migration across the years', () => {
+    const reasons = new Set(files.persons!.map((p) => p.entry_reason));
+    const exits = new Set(files.persons!.map((p) => p.exit_reason));
+    expect(reasons).toEqual(new Set(['baseline', 'birth', 'in_migration']));
+    expect(exits).toEqual(new Set(['', 'death', 'out_migration']));
+    const years = new Set(files.encounters!.map((e) => e.start_date!.slice(0, 4)));
+    expect(years.has('2025') && years.has('2026')).toBe(true);
+  });
+});
+
+describe('an interrupted generation', () => {
+  test('leaves no file under a final name and no manifest', async () => {
+    const controller = new AbortController();
+    const out = path.join(tmp, 'aborted');
+    const p = generateToDirectory({
+      params,
+      catalogue: fixture,
+      population: 60_000,
+      startYear: 2025,
+      years: 1,
+      seed: 1,
+      out,
+      catalogueVersion: fixture.version,
+      generatedBy: 'test',
+      chunkSize: 4096,
+      signal: controller.signal,
+      onProgress: (pr) => {
+        if (pr.done >= 8192) controller.abort();
+      },
+    });
+    await expect(p).rejects.toBeInstanceOf(GenerationAborted);
+    expect(await readdir(out)).toEqual([]);
+  });
+
+  test('does not leave an older manifest next to newer files', async () => {
+    const out = path.join(tmp, 'a');
+    const controller = new AbortController();
+    controller.abort();
+    await expect(
+      generateToDirectory({ params, catalogue: fixture, population: 100, startYear: 2025, years: 1, seed: 1, out, catalogueVersion: 'x', generatedBy: 'test', signal: controller.signal }),
+    ).rejects.toBeInstanceOf(GenerationAborted);
+    expect((await readdir(out)).includes(MANIFEST_FILE)).toBe(false);
+  });
+});
