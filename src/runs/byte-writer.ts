@@ -1,12 +1,16 @@
 /**
- * A file writer for millions of CSV lines: bytes go straight into a reusable buffer (integers as
- * digits, dictionary strings as pre-encoded bytes) without building a string per line. Writes
- * `<file>.part`, hashes what it writes, and renames to the final name only on commit.
+ * A file writer for millions of CSV lines: bytes go straight into a buffer (integers as digits,
+ * dictionary strings as pre-encoded bytes) without building a string per line. Full buffers are
+ * hashed and handed to the operating system asynchronously (libuv's thread pool), so the disk
+ * writes overlap with generation on another core; `drain()` bounds the bytes in flight. Writes
+ * `<file>.part`, and renames it to the final name only on commit.
  */
 import { createHash, type Hash } from 'node:crypto';
-import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, openSync, renameSync, rmSync, write } from 'node:fs';
 
 const SIZE = 1 << 22;
+/** Bytes queued for writing above which `drain()` waits. */
+const MAX_IN_FLIGHT = 64 << 20;
 const COMMA = 44;
 const NEWLINE = 10;
 const MINUS = 45;
@@ -20,11 +24,16 @@ export class ByteWriter {
   readonly part: string;
   rows = 0;
   #fd: number;
-  #buf = Buffer.allocUnsafe(SIZE);
+  #buf: Buffer = Buffer.allocUnsafe(SIZE);
   #pos = 0;
   readonly #hash: Hash = createHash('sha256');
   #closed = false;
   readonly #digits = new Uint8Array(24);
+  #inFlight = 0;
+  #chain: Promise<void> = Promise.resolve();
+  #error: Error | undefined;
+  /** Buffers whose writes have completed, for reuse (fresh memory costs page faults). */
+  readonly #free: Buffer[] = [];
 
   constructor(readonly path: string) {
     this.part = `${path}.part`;
@@ -115,30 +124,64 @@ export class ByteWriter {
     return this;
   }
 
+  /** Hashes the buffered bytes and queues them for writing (in order). */
   flush(): void {
     if (this.#pos === 0) return;
+    if (this.#error) throw this.#error;
     const view = this.#buf.subarray(0, this.#pos);
     this.#hash.update(view);
-    let off = 0;
-    while (off < view.length) off += writeSync(this.#fd, view, off, view.length - off);
+    const full = this.#buf;
+    this.#buf = this.#free.pop() ?? Buffer.allocUnsafe(SIZE);
     this.#pos = 0;
+    this.#inFlight += view.length;
+    const fd = this.#fd;
+    this.#chain = this.#chain.then(
+      () =>
+        new Promise<void>((resolve) => {
+          const writeFrom = (off: number) =>
+            write(fd, view, off, view.length - off, null, (err, n) => {
+              if (err) {
+                this.#error ??= err;
+                this.#inFlight -= view.length;
+                resolve();
+              } else if (off + n < view.length) writeFrom(off + n);
+              else {
+                this.#inFlight -= view.length;
+                if (full.length === SIZE && this.#free.length < 8) this.#free.push(full);
+                resolve();
+              }
+            });
+          writeFrom(0);
+        }),
+    );
   }
 
-  /** Flushes and closes; returns the sha256 of the whole file. */
-  close(): string {
+  /** Waits while too many bytes are in flight (call between chunks). */
+  async drain(): Promise<void> {
+    if (this.#inFlight > MAX_IN_FLIGHT) await this.#chain;
+    if (this.#error) throw this.#error;
+  }
+
+  /** Flushes, waits for every write and closes; returns the sha256 of the whole file. */
+  async close(): Promise<string> {
     this.flush();
+    await this.#chain;
     closeSync(this.#fd);
     this.#closed = true;
+    if (this.#error) throw this.#error;
     return this.#hash.digest('hex');
   }
 
-  /** Gives the file its final name. */
+  /** Gives the file its final name (removing an older file first: replacing a file by rename
+   * makes some file systems, ext4 among them, flush the new data at once). */
   commit(): void {
+    rmSync(this.path, { force: true });
     renameSync(this.part, this.path);
   }
 
-  /** Closes if needed and removes the part file. */
-  discard(): void {
+  /** Waits for pending writes, closes if needed and removes the part file. */
+  async discard(): Promise<void> {
+    await this.#chain;
     if (!this.#closed) {
       try {
         closeSync(this.#fd);

@@ -100,7 +100,8 @@ describe('generating a county into a directory', () => {
       const p = persons.get(e.person_id);
       expect(p, `person ${e.person_id}`).toBeDefined();
       expect(institutions.has(e.institution_id), e.institution_id).toBe(true);
-      expect(e.start_date >= p!.entry_date && (p!.exit_date === '' || e.start_date <= p!.exit_date), `encounter ${e.encounter_id}`).toBe(true);
+      const start = e.start_date!;
+      expect(start >= p!.entry_date! && (p!.exit_date === '' || start <= p!.exit_date!), `encounter ${e.encounter_id}`).toBe(true);
       if (e.referral_id) expect(referrals.has(e.referral_id), `referral ${e.referral_id}`).toBe(true);
     }
     for (const r of files.referrals!) {

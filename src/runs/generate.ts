@@ -52,7 +52,7 @@ export async function generateToDirectory(opts: GenerateToDirectoryOptions): Pro
     const result = await generate(opts, sink);
     sink.writeDrugVolumes();
     const files = {} as GenerationManifest['files'];
-    for (const [key, writer] of writers) files[key] = { file: path.basename(writer.path), rows: writer.rows, sha256: writer.close() };
+    for (const [key, writer] of writers) files[key] = { file: path.basename(writer.path), rows: writer.rows, sha256: await writer.close() };
     for (const writer of writers.values()) writer.commit();
     const calibration = {
       seed: result.seed,
@@ -76,7 +76,7 @@ export async function generateToDirectory(opts: GenerateToDirectoryOptions): Pro
     writeFileSync(path.join(dir, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + '\n');
     return { manifest, result, dir };
   } catch (e) {
-    for (const writer of writers.values()) writer.discard();
+    for (const writer of writers.values()) await writer.discard();
     throw e;
   }
 }
@@ -134,7 +134,7 @@ class CsvSink implements GenerationSink {
     this.#inst = c.institutions.map((i) => csvBytes(i.id));
   }
 
-  chunk(chunk: CareChunk, ctx: { tables: CareTables }): void {
+  async chunk(chunk: CareChunk, ctx: { tables: CareTables }): Promise<void> {
     while (this.#codes.length < ctx.tables.codes.length) this.#codes.push(csvBytes(ctx.tables.codes[this.#codes.length]!));
     const e = chunk.encounters;
     const enc = this.w('encounters');
@@ -191,6 +191,7 @@ class CsvSink implements GenerationSink {
       if (f.sourceEncounter >= 0) refs.int(f.sourceEncounter);
       refs.comma().int(f.encounter).end();
     }
+    for (const k of ['encounters', 'chargeLines', 'drugLines'] as const) await this.w(k).drain();
   }
 
   population(pop: Population, c: County): void {
