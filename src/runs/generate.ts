@@ -8,7 +8,7 @@
  */
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { FEE_CATEGORIES, type Catalogue } from '../simulation/catalogue.js';
+import type { Catalogue } from '../simulation/catalogue.js';
 import type { CareChunk } from '../simulation/batch.js';
 import { N_FEES, ENCOUNTER_TYPES, LEVELS } from '../simulation/batch.js';
 import type { CareTables } from '../simulation/care.js';
@@ -237,11 +237,4 @@ function csvField(v: string): string {
 /** True when `dir` holds a finished generation (its manifest exists). */
 export function isCompleteGeneration(dir: string): boolean {
   return existsSync(path.join(dir, MANIFEST_FILE));
-}
-
-// Keep FEE_CATEGORIES and the encounter columns in step (a change to one must change the other).
-const expectedFeeColumns = FEE_CATEGORIES.map((c) => `${c}_fen`);
-const encounterCols = GENERATED_FILES.encounters.columns.map((c) => c.name);
-if (encounterCols.slice(-N_FEES).join() !== expectedFeeColumns.join()) {
-  throw new Error(`encounters.csv fee columns ${encounterCols.slice(-N_FEES).join()} differ from the fee categories ${expectedFeeColumns.join()}`);
 }

@@ -214,3 +214,17 @@ export interface GenerationManifest {
   generatedBy: string;
   files: Record<GeneratedFileKey, { file: string; rows: number; sha256: string }>;
 }
+
+/** The file reference as Markdown (docs/generate.md holds exactly this between its markers). */
+export function renderFilesReference(): string {
+  const out: string[] = [];
+  for (const spec of Object.values(GENERATED_FILES) as FileSpec[]) {
+    out.push(`### \`${spec.file}\``, '', spec.doc, '', '| column | meaning |', '|---|---|');
+    for (const col of spec.columns) out.push(`| \`${col.name}\` | ${col.doc.replace(/\|/g, '\\|')} |`);
+    out.push('');
+  }
+  return out.join('\n');
+}
+
+export const DOC_BEGIN = '<!-- files:begin (generated from src/simulation/files.ts by `npm run docs`) -->';
+export const DOC_END = '<!-- files:end -->';
