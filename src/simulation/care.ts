@@ -234,6 +234,8 @@ export interface CareContext {
   county: County;
   pop: Population;
   counters: Counters;
+  /** Cumulative choice probabilities, filled lazily (see chooseLevel); one per year's context. */
+  choiceCache?: Float64Array;
 }
 
 /** Generates the year's care of persons [from, to) into `out` and adds to `stats`. */
@@ -328,15 +330,34 @@ function kmTo(ctx: CareContext, person: number, level: Level): number {
   }
 }
 
-const utilities = new Float64Array(4);
-
-/** Multinomial-logit choice among the levels allowed; returns a level index or -1. */
+/**
+ * Multinomial-logit choice among the levels allowed; returns a level index or -1. The probabilities
+ * depend only on (village, kind, severity, scheme, allowed levels), so they are computed once per
+ * combination and year and kept in `ctx.choiceCache` as cumulative probabilities.
+ */
 function chooseLevel(ctx: CareContext, rng: Random, person: number, levels: readonly Level[], severity: number, inpatient: boolean): number {
+  let mask = 0;
+  for (const l of levels) mask |= 1 << LEVEL_INDEX[l];
+  if (mask === 0) return -1;
+  const village = ctx.pop.village[person]!;
+  const scheme = ctx.pop.scheme[person]!;
+  const slot = ((((village * 2 + (inpatient ? 1 : 0)) * 3 + severity) * 2 + scheme) * 16 + mask) * 4;
+  const cache = (ctx.choiceCache ??= new Float64Array(ctx.county.villages.length * 2 * 3 * 2 * 16 * 4).fill(-1));
+  if (cache[slot] === -1) fillChoice(ctx, cache, slot, person, mask, severity, inpatient);
+  const u = rng.next();
+  for (let k = 0; k < 4; k++) if ((mask & (1 << k)) !== 0 && u < cache[slot + k]!) return k;
+  for (let k = 3; k >= 0; k--) if ((mask & (1 << k)) !== 0) return k;
+  return -1;
+}
+
+function fillChoice(ctx: CareContext, cache: Float64Array, slot: number, person: number, mask: number, severity: number, inpatient: boolean): void {
   const ch = inpatient ? ctx.model.choice.inpatient : ctx.model.choice.outpatient;
-  let total = 0;
-  utilities.fill(0);
   const scheme = ctx.pop.scheme[person] === 1 ? 'employee' : 'resident';
-  for (const l of levels) {
+  const e = [0, 0, 0, 0];
+  let total = 0;
+  for (let k = 0; k < 4; k++) {
+    if ((mask & (1 << k)) === 0) continue;
+    const l = LEVEL_NAMES[k]!;
     let v = ch.asc[l] + ch.severity[l] * severity + ch.perKm * kmTo(ctx, person, l);
     if (inpatient) {
       const r = ctx.model.reimbursement[scheme];
@@ -344,18 +365,21 @@ function chooseLevel(ctx: CareContext, rng: Random, person: number, levels: read
       const ratio = l === 'township' ? r.township : l === 'county' ? r.county : share * r.outOfCountyReferred + (1 - share) * r.outOfCountyUnreferred;
       v += ctx.model.choice.inpatient.perReimbursementPoint * 100 * ratio;
     }
-    const e = Math.exp(v);
-    utilities[LEVEL_INDEX[l]] = e;
-    total += e;
+    e[k] = Math.exp(v);
+    total += e[k]!;
   }
-  if (!(total > 0)) return -1;
-  let u = rng.next() * total;
+  let acc = 0;
   for (let k = 0; k < 4; k++) {
-    u -= utilities[k] ?? 0;
-    if (u <= 0 && (utilities[k] ?? 0) > 0) return k;
+    acc += e[k]! / total;
+    cache[slot + k] = (mask & (1 << k)) !== 0 ? acc : 0;
   }
-  for (let k = 3; k >= 0; k--) if ((utilities[k] ?? 0) > 0) return k;
-  return -1;
+  // Guard the top against round-off: the last allowed level closes at 1.
+  for (let k = 3; k >= 0; k--) {
+    if ((mask & (1 << k)) !== 0) {
+      cache[slot + k] = 1;
+      break;
+    }
+  }
 }
 
 const MATERNAL_CHILD = new Set(['妇产科', '产科', '妇科', '儿科', '新生儿科']);
