@@ -5,6 +5,8 @@
  *   DATABASE_URL      PostgreSQL server; when unset the embedded PGlite database is used
  *   SANYI_DATA_DIR    where the embedded database and generated files live (default ./data)
  *   SANYI_PARAMS_DIR  parameter tree (default: the params/ folder shipped with sanyi)
+ *   SANYI_DEMO_POPULATION  persons of the demo county generated on first start (default: the
+ *                     parameter simulation.population.size, 300,000)
  *   LOG_LEVEL         pino log level (default info)
  */
 import path from 'node:path';
@@ -17,6 +19,7 @@ export interface Config {
   dataDir: string;
   paramsDir: string;
   logLevel: string;
+  demoPopulation: number | undefined;
 }
 
 export class ConfigError extends Error {
@@ -31,6 +34,11 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new ConfigError(`PORT must be an integer between 0 and 65535, got "${env.PORT}"`);
   }
+  const demo = env.SANYI_DEMO_POPULATION;
+  const demoPopulation = demo === undefined || demo === '' ? undefined : Number(demo);
+  if (demoPopulation !== undefined && (!Number.isInteger(demoPopulation) || demoPopulation < 1)) {
+    throw new ConfigError(`SANYI_DEMO_POPULATION must be a positive integer, got "${demo}"`);
+  }
   return {
     port,
     host: env.HOST || '0.0.0.0',
@@ -38,6 +46,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: path.resolve(env.SANYI_DATA_DIR || './data'),
     paramsDir: path.resolve(env.SANYI_PARAMS_DIR || SHIPPED_PARAMS_DIR),
     logLevel: env.LOG_LEVEL || 'info',
+    demoPopulation,
   };
 }
 

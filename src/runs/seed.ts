@@ -1,20 +1,39 @@
 /**
- * First start: when the database holds no jurisdictions, load the demo county's jurisdiction tree
- * from the parameter tree. The synthetic county's people, institutions and care (issue 3) will be
- * loaded here too. Idempotent: running it again changes nothing.
+ * First start: when the database holds no jurisdictions, load the jurisdiction tree from the parameter
+ * tree; when it holds no dataset for the demo county, generate the synthetic county (seed 42, start
+ * year 2025, one year; `SANYI_DEMO_POPULATION` persons, default the parameter
+ * simulation.population.size) into `<SANYI_DATA_DIR>/generated/demo` and load it. A finished
+ * generation already in that folder with the same seed, parameters and catalogue is reused.
+ * Idempotent: running it again changes nothing.
  */
+import path from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
 import type { ParamTree } from '../rules/params.js';
+import { loadCatalogue, type Catalogue } from '../simulation/catalogue.js';
+import { MANIFEST_FILE, type GenerationManifest } from '../simulation/files.js';
 import type { Store } from '../store/store.js';
+import { generateToDirectory } from './generate.js';
+import { loadGenerated } from './load-generated.js';
 
-export interface SeedResult {
-  loaded: boolean;
-  jurisdictions: number;
+export const DEMO = { county: 'demo', seed: '42', startYear: 2025, years: 1 } as const;
+
+export interface SeedOptions {
+  dataDir: string;
+  /** Persons of the demo county (default: the parameter simulation.population.size). */
+  demoPopulation?: number | undefined;
+  catalogue?: Catalogue;
+  log?: (msg: string) => void;
+  version?: string;
 }
 
-export async function seedIfEmpty(store: Store, params: ParamTree, log: (msg: string) => void = () => {}): Promise<SeedResult> {
-  const [row] = await store.query<{ n: number }>('select count(*)::int as n from jurisdictions');
-  if ((row?.n ?? 0) > 0) return { loaded: false, jurisdictions: row?.n ?? 0 };
-  log('empty database: loading the demo jurisdictions (演示县)…');
+export interface SeedResult {
+  jurisdictions: number;
+  /** True when this call generated or loaded the demo county. */
+  loaded: boolean;
+}
+
+/** Inserts the parameter tree's jurisdictions that are missing; returns how many there are. */
+export async function seedJurisdictions(store: Store, params: ParamTree): Promise<number> {
   const list = params.jurisdictions();
   await store.transaction(async (tx) => {
     for (const j of list) {
@@ -25,6 +44,74 @@ export async function seedIfEmpty(store: Store, params: ParamTree, log: (msg: st
       );
     }
   });
-  log(`loaded ${list.length} jurisdictions; the synthetic county's people and care arrive with the demo generator (issue 3)`);
-  return { loaded: true, jurisdictions: list.length };
+  return list.length;
+}
+
+export async function seedIfEmpty(store: Store, params: ParamTree, opts: SeedOptions): Promise<SeedResult> {
+  const log = opts.log ?? (() => {});
+  const jurisdictions = await seedJurisdictions(store, params);
+  const [have] = await store.query<{ n: number }>('select count(*)::int as n from datasets where county_id = $1', [DEMO.county]);
+  if ((have?.n ?? 0) > 0) return { jurisdictions, loaded: false };
+
+  const catalogue = opts.catalogue ?? (await loadCatalogue());
+  const dir = path.join(opts.dataDir, 'generated', DEMO.county);
+  const population = opts.demoPopulation ?? params.number('simulation.population.size', `${DEMO.startYear}-07-01`, DEMO.county).value;
+  if (!reusable(dir, params, catalogue, population)) {
+    log(`empty database: generating the demo county (演示县), ${population.toLocaleString('en')} persons, seed ${DEMO.seed}, ${DEMO.startYear} …`);
+    const t0 = performance.now();
+    let next = 0.1;
+    await generateToDirectory({
+      params,
+      catalogue,
+      jurisdiction: DEMO.county,
+      population,
+      startYear: DEMO.startYear,
+      years: DEMO.years,
+      seed: DEMO.seed,
+      out: dir,
+      catalogueVersion: catalogue.version,
+      generatedBy: `sanyi ${opts.version ?? ''}`.trim(),
+      onProgress: async (p) => {
+        if (p.done / p.total >= next) {
+          log(`  generating ${p.year}: ${Math.floor((p.done / p.total) * 100)}% of persons, ${p.encounters.toLocaleString('en')} encounters`);
+          next = Math.floor((p.done / p.total) * 10) / 10 + 0.1;
+        }
+        await new Promise((r) => setImmediate(r));
+      },
+    });
+    log(`  generated in ${((performance.now() - t0) / 1000).toFixed(1)} s into ${dir}`);
+  } else {
+    log(`empty database: loading the demo county generated earlier in ${dir}`);
+  }
+  const t1 = performance.now();
+  let lastFile = '';
+  let next = 0;
+  const summary = await loadGenerated(store, dir, {
+    onProgress: (p) => {
+      if (p.file !== lastFile) {
+        lastFile = p.file;
+        next = 0;
+      }
+      if (p.total >= 200_000 && p.rows / p.total >= next) {
+        log(`  loading ${p.file}: ${Math.floor((p.rows / p.total) * 100)}%`);
+        next = Math.floor((p.rows / p.total) * 4) / 4 + 0.25;
+      }
+    },
+  });
+  log(
+    `  loaded ${summary.rows.residents?.toLocaleString('en')} residents, ${summary.rows.encounters?.toLocaleString('en')} encounters, ${summary.rows.inpatientCases?.toLocaleString('en')} inpatient cases in ${((performance.now() - t1) / 1000).toFixed(1)} s` +
+      (summary.rejected.length ? ` (${summary.rejected.length} rows rejected: see ${path.join(dir, 'rejected')})` : ''),
+  );
+  return { jurisdictions, loaded: true };
+}
+
+function reusable(dir: string, params: ParamTree, catalogue: Catalogue, population: number): boolean {
+  const file = path.join(dir, MANIFEST_FILE);
+  if (!existsSync(file)) return false;
+  try {
+    const m = JSON.parse(readFileSync(file, 'utf8')) as GenerationManifest;
+    return m.seed === DEMO.seed && m.paramVersion === params.version && m.catalogueVersion === catalogue.version && m.population === population && m.startYear === DEMO.startYear && m.years === DEMO.years && m.jurisdiction === DEMO.county;
+  } catch {
+    return false;
+  }
 }

@@ -18,7 +18,7 @@ import type { AppContext } from '../runs/context.js';
 import { todayInChina } from '../runs/config.js';
 
 export const WEB_DIST = fileURLToPath(new URL('../../web/dist/', import.meta.url));
-const PACKAGE_VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+export const PACKAGE_VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 // ---------------------------------------------------------------------------------------------
 // Schemas (one source for validation, types and OpenAPI)

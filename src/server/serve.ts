@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { openContext, type AppContext } from '../runs/context.js';
 import { redactUrl, type Config } from '../runs/config.js';
 import { seedIfEmpty } from '../runs/seed.js';
-import { buildApp } from './app.js';
+import { buildApp, PACKAGE_VERSION } from './app.js';
 
 export interface Running {
   app: FastifyInstance;
@@ -32,7 +32,7 @@ export async function serve(opts: ServeOptions = {}): Promise<Running> {
   say(`sanyi: parameters ${config.paramsDir} (version ${ctx.params.shortVersion}, ${ctx.params.paths().length} parameters)`);
   let app: FastifyInstance | undefined;
   try {
-    await seedIfEmpty(ctx.store, ctx.params, (m) => say(`sanyi: ${m}`));
+    await seedIfEmpty(ctx.store, ctx.params, { dataDir: config.dataDir, demoPopulation: config.demoPopulation, log: (m) => say(`sanyi: ${m}`), version: PACKAGE_VERSION });
     app = await buildApp(ctx, {
       logger: { level: config.logLevel },
       logRequests: config.logLevel === 'debug' || config.logLevel === 'trace',

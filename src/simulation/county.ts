@@ -35,7 +35,7 @@ export interface StaffMember {
   id: string;
   institutionId: string;
   role: 'doctor' | 'nurse' | 'pharmacist' | 'technician' | 'village_doctor' | 'manager';
-  title: 'chief' | 'associate_chief' | 'attending' | 'resident' | 'senior_nurse' | 'nurse' | 'none';
+  title: 'chief_physician' | 'associate_chief_physician' | 'attending_physician' | 'resident_physician' | 'senior_nurse' | 'nurse' | 'none';
   sex: 'M' | 'F';
   birthYear: number;
 }
@@ -233,10 +233,10 @@ function buildStaff(m: YearModel, rng: Random, inst: Institution[]): StaffMember
   const doctorTitle = (r: StaffRatios): StaffMember['title'] => {
     const u = rng.next();
     const t = r.titleShare;
-    if (u < t.chief) return 'chief';
-    if (u < t.chief + t.associate_chief) return 'associate_chief';
-    if (u < t.chief + t.associate_chief + t.attending) return 'attending';
-    return 'resident';
+    if (u < t.chief) return 'chief_physician';
+    if (u < t.chief + t.associate_chief) return 'associate_chief_physician';
+    if (u < t.chief + t.associate_chief + t.attending) return 'attending_physician';
+    return 'resident_physician';
   };
   for (const i of inst) {
     if (!i.inCounty) continue;
@@ -249,7 +249,7 @@ function buildStaff(m: YearModel, rng: Random, inst: Institution[]): StaffMember
     const n = (x: number) => Math.max(1, stochasticRound(rng, i.beds * x));
     for (let k = n(r.doctorsPerBed); k > 0; k--) {
       const title = doctorTitle(r);
-      const [lo, hi] = title === 'chief' ? [45, 60] : title === 'associate_chief' ? [38, 58] : title === 'attending' ? [30, 55] : [24, 40];
+      const [lo, hi] = title === 'chief_physician' ? [45, 60] : title === 'associate_chief_physician' ? [38, 58] : title === 'attending_physician' ? [30, 55] : [24, 40];
       person(i.id, 'doctor', title, 0.45, lo, hi);
     }
     for (let k = n(r.nursesPerBed); k > 0; k--) person(i.id, 'nurse', rng.next() < 0.3 ? 'senior_nurse' : 'nurse', 0.97, 22, 55);

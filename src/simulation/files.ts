@@ -74,7 +74,7 @@ export const GENERATED_FILES = {
       c('staff_id', 'id'),
       c('institution_id', 'employer'),
       c('role', 'doctor | nurse | pharmacist | technician | village_doctor | manager'),
-      c('title', 'chief (主任医师) | associate_chief (副主任医师) | attending (主治医师) | resident (住院医师) | senior_nurse | nurse | none'),
+      c('title', 'chief_physician (主任医师) | associate_chief_physician (副主任医师) | attending_physician (主治医师) | resident_physician (住院医师) | senior_nurse (主管护师及以上) | nurse | none'),
       c('sex', 'M | F'),
       c('birth_year', 'year of birth'),
     ],

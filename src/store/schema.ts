@@ -192,6 +192,17 @@ export const residents = pgTable(
     sex: text('sex').$type<Sex>().notNull(),
     /** 出生日期 (civil date, 'YYYY-MM-DD'). */
     birthDate: date('birth_date', { mode: 'string' }).notNull(),
+    /** 险种 at the end of the generated years. */
+    scheme: text('scheme').$type<Scheme>().notNull().default('resident'),
+    /** 慢性病 (chronic conditions), '|'-separated: hypertension, diabetes, copd, chd, stroke. */
+    conditions: text('conditions').notNull().default(''),
+    /** 家庭医生签约 */
+    familyDoctor: boolean('family_doctor').notNull().default(false),
+    /** First and last day in the county population (迁入/出生, 迁出/死亡); exit null while present. */
+    entryDate: date('entry_date', { mode: 'string' }),
+    entryReason: text('entry_reason'),
+    exitDate: date('exit_date', { mode: 'string' }),
+    exitReason: text('exit_reason'),
   },
   // No secondary index: a county's residents are most of the table, and each index slows COPY (~30%).
   (t) => [check('residents_sex_check', oneOf(t.sex, SEXES))],
@@ -244,4 +255,115 @@ export const meta = pgTable('meta', {
   key: text('key').primaryKey(),
   value: text('value').notNull(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** 就诊类型: outpatient 门诊, emergency 急诊, inpatient 住院. */
+export const ENCOUNTER_TYPES = ['outpatient', 'emergency', 'inpatient'] as const;
+/** Level of care of the facility-choice model: 村 / 乡镇 / 县 / 县外. */
+export const CARE_LEVELS = ['village', 'township', 'county', 'out_of_county'] as const;
+
+/**
+ * 就诊记录 — every outpatient, emergency and inpatient encounter with its 14 settlement-list fee
+ * totals (integer fen). The biggest table (≈2 million rows per county-year): no foreign keys; the
+ * loader checks references. Line detail (charge and drug lines) stays in the generated files.
+ */
+export const encounters = pgTable(
+  'encounters',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey(),
+    countyId: text('county_id').notNull(),
+    personId: bigint('person_id', { mode: 'number' }).notNull(),
+    institutionId: text('institution_id').notNull(),
+    careLevel: text('care_level').notNull(),
+    type: text('type').notNull(),
+    scheme: text('scheme').$type<Scheme>().notNull(),
+    diseaseId: text('disease_id').notNull(),
+    principalDx: text('principal_dx').notNull(),
+    startDate: date('start_date', { mode: 'string' }).notNull(),
+    endDate: date('end_date', { mode: 'string' }).notNull(),
+    los: integer('los').notNull(),
+    severity: smallint('severity').notNull(),
+    referralId: bigint('referral_id', { mode: 'number' }),
+    totalFen: bigint('total_fen', { mode: 'number' }).notNull(),
+    bedFen: bigint('bed_fen', { mode: 'number' }).notNull(),
+    consultationFen: bigint('consultation_fen', { mode: 'number' }).notNull(),
+    examinationFen: bigint('examination_fen', { mode: 'number' }).notNull(),
+    laboratoryFen: bigint('laboratory_fen', { mode: 'number' }).notNull(),
+    treatmentFen: bigint('treatment_fen', { mode: 'number' }).notNull(),
+    surgeryFen: bigint('surgery_fen', { mode: 'number' }).notNull(),
+    nursingFen: bigint('nursing_fen', { mode: 'number' }).notNull(),
+    materialsFen: bigint('materials_fen', { mode: 'number' }).notNull(),
+    westernDrugFen: bigint('western_drug_fen', { mode: 'number' }).notNull(),
+    patentDrugFen: bigint('patent_drug_fen', { mode: 'number' }).notNull(),
+    herbalDrugFen: bigint('herbal_drug_fen', { mode: 'number' }).notNull(),
+    generalDiagnosisFen: bigint('general_diagnosis_fen', { mode: 'number' }).notNull(),
+    registrationFen: bigint('registration_fen', { mode: 'number' }).notNull(),
+    otherFen: bigint('other_fen', { mode: 'number' }).notNull(),
+  },
+  (t) => [
+    check('encounters_type_check', oneOf(t.type, ENCOUNTER_TYPES)),
+    check('encounters_care_level_check', oneOf(t.careLevel, CARE_LEVELS)),
+    check('encounters_total_check', sql`${t.totalFen} >= 0`),
+    index('encounters_institution_start_idx').on(t.institutionId, t.startDate),
+  ],
+);
+
+/** 住院病例 — inpatient cases in the grouper's input fields (医保结算清单). */
+export const inpatientCases = pgTable('inpatient_cases', {
+  caseId: bigint('case_id', { mode: 'number' }).primaryKey(),
+  countyId: text('county_id').notNull(),
+  sex: smallint('sex').notNull(),
+  age: integer('age').notNull(),
+  ageDays: integer('age_days'),
+  birthWeight: integer('birth_weight'),
+  dept: text('dept').notNull(),
+  los: integer('los').notNull(),
+  disposition: smallint('disposition').notNull(),
+  diagnoses: text('diagnoses').notNull(),
+  procedures: text('procedures').notNull(),
+});
+
+/** 转诊 — referrals up and down (双向转诊) as events, with the encounters they caused. */
+export const referrals = pgTable('referrals', {
+  id: bigint('id', { mode: 'number' }).primaryKey(),
+  countyId: text('county_id').notNull(),
+  personId: bigint('person_id', { mode: 'number' }).notNull(),
+  direction: text('direction').notNull(),
+  fromInstitutionId: text('from_institution_id').notNull(),
+  toInstitutionId: text('to_institution_id').notNull(),
+  referralDate: date('referral_date', { mode: 'string' }).notNull(),
+  diseaseId: text('disease_id').notNull(),
+  sourceEncounterId: bigint('source_encounter_id', { mode: 'number' }),
+  encounterId: bigint('encounter_id', { mode: 'number' }).notNull(),
+});
+
+/** 药品用量 — drug volumes by month, institution and product (what the store keeps of drug lines). */
+export const drugVolumes = pgTable(
+  'drug_volumes',
+  {
+    countyId: text('county_id').notNull(),
+    month: text('month').notNull(),
+    institutionId: text('institution_id').notNull(),
+    drugId: text('drug_id').notNull(),
+    quantity: bigint('quantity', { mode: 'number' }).notNull(),
+    amountFen: bigint('amount_fen', { mode: 'number' }).notNull(),
+    lines: integer('lines').notNull(),
+  },
+  (t) => [primaryKey({ name: 'drug_volumes_pkey', columns: [t.countyId, t.month, t.institutionId, t.drugId] })],
+);
+
+/**
+ * 数据集 — the generation loaded for a county: its manifest (seed, parameter version, catalogue
+ * version, row counts and file hashes). One row per county; loading again replaces the county's data.
+ */
+export const datasets = pgTable('datasets', {
+  countyId: text('county_id').primaryKey(),
+  seed: text('seed').notNull(),
+  paramVersion: text('param_version').notNull(),
+  catalogueVersion: text('catalogue_version').notNull(),
+  population: integer('population').notNull(),
+  startYear: integer('start_year').notNull(),
+  years: integer('years').notNull(),
+  manifest: jsonb('manifest').notNull(),
+  loadedAt: timestamp('loaded_at', { withTimezone: true }).notNull().defaultNow(),
 });
