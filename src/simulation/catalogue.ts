@@ -63,7 +63,7 @@ export type ChronicCondition = (typeof CHRONIC_CONDITIONS)[number];
 
 const bilingual = z.strictObject({ zh: z.string().min(1), en: z.string().min(1) });
 const dxCode = z.string().regex(/^[A-Z]\d{2}(\.[0-9A-Za-z]{1,3}(x\d{3})?)?(\+[A-Z]\d{2}(\.[0-9A-Za-z]+)?\*)?$/, 'an ICD-10 医保版 code such as I10.x00x002');
-const procCode = z.string().regex(/^\d{2}\.\d{2,4}(x\d{3})?$/, 'an ICD-9-CM-3 医保版 code such as 47.0901');
+const procCode = z.string().regex(/^\d{2}\.[0-9x]{2,4}(x\d{3})?$/, 'an ICD-9-CM-3 医保版 code such as 47.0100 or 74.1x01');
 const id = z.string().regex(/^[a-z][a-z0-9_]*$/, 'lower-case letters, digits and _');
 const share = z.number().min(0).max(1);
 const positive = z.number().positive();
@@ -242,7 +242,7 @@ export async function loadCatalogue(dir: string = SHIPPED_CATALOGUE_DIR): Promis
       throw new CatalogueError([`${file}: not valid YAML (${(e as Error).message})`]);
     }
   }
-  return buildCatalogue(raw, dir, hash.digest('hex'));
+  return buildCatalogue(raw, dir.replace(/[\/]+$/, ''), hash.digest('hex'));
 }
 
 /** Validates parsed catalogue data: schemas, unique ids, references between the files, level rules. */
