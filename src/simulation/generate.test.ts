@@ -79,3 +79,16 @@ describe('the generator', () => {
     await expect(generate({ params, catalogue, population: 10, startYear: 25, years: 1, seed: 1 })).rejects.toThrow(/start year must be a year, got 25/);
   });
 });
+
+describe('the default county (300,000 persons, shipped catalogue and calibration)', () => {
+  test('meets every calibration target within ±5%, for the default seed and for another seed', async () => {
+    const shipped = await loadCatalogue();
+    for (const seed of [42, 7]) {
+      const r = await generate({ params, catalogue: shipped, startYear: 2025, years: 1, seed });
+      const rep = r.yearResults[0]!.calibration;
+      expect(rep.rows.length).toBe(21);
+      expect(rep.rows.filter((row) => !row.ok).map((row) => `${row.id}: ${(row.error * 100).toFixed(1)}%`), `seed ${seed}`).toEqual([]);
+      expect(r.population).toBe(300_000);
+    }
+  }, 60_000);
+});

@@ -2,8 +2,8 @@
  * The synthetic county generator (合成县): a deterministic function of (parameters, catalogue, seed,
  * population, start year, years). It builds the county, its people and their care year by year and
  * hands columnar chunks to a sink (files, the store, or nothing when calibrating). Randomness comes
- * from named streams of one seed — county, population, dynamics per year, care per year and chunk —
- * so the output does not depend on how it is consumed.
+ * from named streams of one seed — population, dynamics per year, care per year and chunk — so the
+ * output does not depend on how it is consumed. The county's layout is seeded by its jurisdiction id.
  */
 import type { ParamTree } from '../rules/params.js';
 import { Random } from '../rules/random.js';
@@ -98,7 +98,10 @@ export async function generate(opts: GenerateOptions, sink: GenerationSink = {})
   const chunkSize = opts.chunkSize ?? 16_384;
   const jname = opts.params.jurisdiction(jurisdiction).name.zh;
 
-  const county = buildCounty(first, root.stream('county'), population, jurisdiction, jname);
+  // The county's layout (townships, villages, distances, beds, staff) belongs to the jurisdiction, not
+  // to the draw: it is seeded by the jurisdiction id, so another seed gives other people and care in
+  // the same county.
+  const county = buildCounty(first, Random.fromSeed(`county:${jurisdiction}`), population, jurisdiction, jname);
   await sink.county?.(county);
   const pop = baselinePopulation(first, county, root.stream('population'), population, opts.startYear, opts.years);
   const tables = new CareTables(opts.catalogue, adultPrevalence(first));
