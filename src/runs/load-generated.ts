@@ -196,7 +196,7 @@ export async function loadGenerated(store: Store, dir: string, opts: { onProgres
   const rejected: RejectedRow[] = [];
   const reader = (key: GeneratedFileKey): Reader => ({ key, dir, rejected, onProgress: opts.onProgress, total: m.files[key].rows });
   const rows: Record<string, number> = {};
-  const place = (id: unknown) => (id === null || id === '' ? null : `${county}-${String(id)}`);
+  const place = (id: unknown) => (typeof id === 'string' && id !== '' ? `${county}-${id}` : null);
 
   // Institutions first (small): their ids decide what an earlier load of this county left.
   const instCols: Col[] = [

@@ -242,7 +242,7 @@ export async function loadCatalogue(dir: string = SHIPPED_CATALOGUE_DIR): Promis
       throw new CatalogueError([`${file}: not valid YAML (${(e as Error).message})`]);
     }
   }
-  return buildCatalogue(raw, dir.replace(/[\/]+$/, ''), hash.digest('hex'));
+  return buildCatalogue(raw, dir.replace(/[/\\]+$/, ''), hash.digest('hex'));
 }
 
 /** Validates parsed catalogue data: schemas, unique ids, references between the files, level rules. */

@@ -4,11 +4,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { loadParamTree, type ParamTree } from '../rules/params.js';
-import { SHIPPED_PARAMS_DIR } from '../runs/config.js';
 import { loadCatalogue, type Catalogue } from './catalogue.js';
 import { generate, type GenerateResult } from './generate.js';
 
 const FIXTURE = fileURLToPath(new URL('./__fixtures__/catalogue/', import.meta.url));
+const SHIPPED_PARAMS_DIR = fileURLToPath(new URL('../../params/', import.meta.url));
 let tmp: string;
 let params: ParamTree;
 let catalogue: Catalogue;

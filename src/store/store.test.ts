@@ -65,7 +65,7 @@ for (const backend of backends) {
           const tables = await empty.query<{ name: string }>(
             `select table_name as name from information_schema.tables where table_schema = 'public' order by 1`,
           );
-          expect(tables.map((t) => t.name)).toEqual(['enrolments', 'institutions', 'jurisdictions', 'meta', 'residents', 'runs', 'staff']);
+          expect(tables.map((t) => t.name)).toEqual(['datasets', 'drug_volumes', 'encounters', 'enrolments', 'inpatient_cases', 'institutions', 'jurisdictions', 'meta', 'referrals', 'residents', 'runs', 'staff']);
           const history = await empty.query<{ n: number }>('select count(*) as n from drizzle.__drizzle_migrations');
           expect(history[0]!.n).toBe(first.total);
         } finally {
@@ -151,7 +151,7 @@ for (const backend of backends) {
         const [hospital] = await store.db.select().from(institutions).where(eq(institutions.id, 'demo-general'));
         expect(hospital).toMatchObject({ inCounty: true, beds: 420, communityId: 'demo-general', nameZh: '演示县总医院' });
         const [person] = await store.db.select().from(residents).where(eq(residents.id, 9_000_000_001));
-        expect(person).toEqual({ id: 9_000_000_001, countyId: 'demo', townshipId: 't1', villageId: 'v1', sex: 'F', birthDate: '1961-02-28' });
+        expect(person).toMatchObject({ id: 9_000_000_001, countyId: 'demo', townshipId: 't1', villageId: 'v1', sex: 'F', birthDate: '1961-02-28', scheme: 'resident', familyDoctor: false });
         const found = await store.db.query.jurisdictions.findFirst({ where: eq(jurisdictions.id, 'demo-province') });
         expect(found?.nameEn).toBe('Demo Province');
         const [{ n }] = (await store.db.select({ n: sql<string>`count(*)` }).from(jurisdictions)) as [{ n: string }];
