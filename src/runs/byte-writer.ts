@@ -1,16 +1,13 @@
 /**
  * A file writer for millions of CSV lines: bytes go straight into a buffer (integers as digits,
- * dictionary strings as pre-encoded bytes) without building a string per line. Full buffers are
- * hashed and handed to the operating system asynchronously (libuv's thread pool), so the disk
- * writes overlap with generation on another core; `drain()` bounds the bytes in flight. Writes
- * `<file>.part`, and renames it to the final name only on commit.
+ * dictionary strings as pre-encoded bytes) without building a string per line. Full buffers go to the
+ * process's write thread, which hashes (sha256) and writes them on another core; `drain()` bounds the
+ * bytes in flight. Writes `<file>.part`, and renames it to the final name only on commit.
  */
-import { createHash, type Hash } from 'node:crypto';
-import { closeSync, openSync, renameSync, rmSync, write } from 'node:fs';
+import { renameSync, rmSync } from 'node:fs';
+import { WriteThread } from './write-thread.js';
 
 const SIZE = 1 << 22;
-/** Bytes queued for writing above which `drain()` waits. */
-const MAX_IN_FLIGHT = 64 << 20;
 const COMMA = 44;
 const NEWLINE = 10;
 const MINUS = 45;
@@ -23,26 +20,22 @@ export function csvBytes(v: string): Uint8Array {
 export class ByteWriter {
   readonly part: string;
   rows = 0;
-  #fd: number;
-  #buf: Buffer = Buffer.allocUnsafe(SIZE);
+  readonly #thread = WriteThread.shared();
+  readonly #id: number;
+  #buf: Buffer;
   #pos = 0;
-  readonly #hash: Hash = createHash('sha256');
   #closed = false;
   readonly #digits = new Uint8Array(24);
-  #inFlight = 0;
-  #chain: Promise<void> = Promise.resolve();
-  #error: Error | undefined;
-  /** Buffers whose writes have completed, for reuse (fresh memory costs page faults). */
-  readonly #free: Buffer[] = [];
 
   constructor(readonly path: string) {
     this.part = `${path}.part`;
-    this.#fd = openSync(this.part, 'w');
+    this.#id = this.#thread.open(this.part);
+    this.#buf = this.#thread.buffer(SIZE);
   }
 
   #room(n: number): void {
     if (this.#pos + n > this.#buf.length) this.flush();
-    if (n > this.#buf.length) this.#buf = Buffer.allocUnsafe(n * 2);
+    if (n > this.#buf.length) this.#buf = this.#thread.buffer(n * 2);
   }
 
   /** Raw bytes (a pre-encoded field). */
@@ -124,52 +117,24 @@ export class ByteWriter {
     return this;
   }
 
-  /** Hashes the buffered bytes and queues them for writing (in order). */
+  /** Hands the buffered bytes to the write thread (files are written in order). */
   flush(): void {
     if (this.#pos === 0) return;
-    if (this.#error) throw this.#error;
-    const view = this.#buf.subarray(0, this.#pos);
-    this.#hash.update(view);
-    const full = this.#buf;
-    this.#buf = this.#free.pop() ?? Buffer.allocUnsafe(SIZE);
+    this.#thread.write(this.#id, this.#buf, this.#pos);
+    this.#buf = this.#thread.buffer(SIZE);
     this.#pos = 0;
-    this.#inFlight += view.length;
-    const fd = this.#fd;
-    this.#chain = this.#chain.then(
-      () =>
-        new Promise<void>((resolve) => {
-          const writeFrom = (off: number) =>
-            write(fd, view, off, view.length - off, null, (err, n) => {
-              if (err) {
-                this.#error ??= err;
-                this.#inFlight -= view.length;
-                resolve();
-              } else if (off + n < view.length) writeFrom(off + n);
-              else {
-                this.#inFlight -= view.length;
-                if (full.length === SIZE && this.#free.length < 8) this.#free.push(full);
-                resolve();
-              }
-            });
-          writeFrom(0);
-        }),
-    );
   }
 
   /** Waits while too many bytes are in flight (call between chunks). */
   async drain(): Promise<void> {
-    if (this.#inFlight > MAX_IN_FLIGHT) await this.#chain;
-    if (this.#error) throw this.#error;
+    await this.#thread.drain(this.#id);
   }
 
   /** Flushes, waits for every write and closes; returns the sha256 of the whole file. */
   async close(): Promise<string> {
     this.flush();
-    await this.#chain;
-    closeSync(this.#fd);
     this.#closed = true;
-    if (this.#error) throw this.#error;
-    return this.#hash.digest('hex');
+    return this.#thread.close(this.#id);
   }
 
   /** Gives the file its final name (removing an older file first: replacing a file by rename
@@ -179,16 +144,11 @@ export class ByteWriter {
     renameSync(this.part, this.path);
   }
 
-  /** Waits for pending writes, closes if needed and removes the part file. */
+  /** Closes if needed and removes the part file. */
   async discard(): Promise<void> {
-    await this.#chain;
     if (!this.#closed) {
-      try {
-        closeSync(this.#fd);
-      } catch {
-        // already closed
-      }
       this.#closed = true;
+      await this.#thread.abandon(this.#id);
     }
     rmSync(this.part, { force: true });
   }
