@@ -1,9 +1,9 @@
-import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { SHIPPED_PARAMS_DIR } from '../runs/config.js';
-import { runCli } from './test-support/run-cli.js';
+import { runCli, spawnCli } from './test-support/run-cli.js';
 
 let tmp: string;
 beforeAll(async () => {
@@ -82,7 +82,7 @@ describe('sanyi db migrate', () => {
 });
 
 describe('--help', () => {
-  test.each([[[]], [['serve']], [['params']], [['params', 'show']], [['params', 'list']], [['params', 'check']], [['db']], [['db', 'migrate']]])(
+  test.each([[[]], [['serve']], [['params']], [['params', 'show']], [['params', 'list']], [['params', 'check']], [['db']], [['db', 'migrate']], [['generate']]])(
     'is available on sanyi %j',
     async (cmd) => {
       const r = await runCli([...cmd, '--help']);
@@ -95,5 +95,38 @@ describe('--help', () => {
     const r = await runCli(['frobnicate']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/unknown command 'frobnicate'/);
+  });
+});
+
+describe('sanyi generate', () => {
+  test('writes the county files and prints their row counts and the calibration report', async () => {
+    const out = path.join(tmp, 'gen');
+    const r = await runCli(['generate', '--population', '2000', '--seed', '3', '--out', out, '--no-progress']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/generated 2,000 persons × 1 year\(s\) from 2025, seed 3/);
+    expect(r.stdout).toMatch(/encounters\.csv\s+[\d,]+ rows/);
+    expect(r.stdout).toContain('calibration 2025 (tolerance ±5%)');
+    const manifest = JSON.parse(await readFile(path.join(out, 'manifest.json'), 'utf8')) as { seed: string; population: number };
+    expect(manifest).toMatchObject({ seed: '3', population: 2000 });
+  });
+
+  test('stops on Ctrl-C with exit code 130 and no file under a final name', async () => {
+    const out = path.join(tmp, 'interrupted');
+    const child = spawnCli(['generate', '--out', out, '--no-progress']);
+    let stderr = '';
+    child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    await new Promise((r) => setTimeout(r, 2500));
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(stderr).toContain('interrupted; the partial files were removed');
+    expect((await readdir(out)).filter((f) => f.endsWith('.csv') || f === 'manifest.json')).toEqual([]);
+  });
+
+  test('refuses a bad number with a usage error', async () => {
+    const r = await runCli(['generate', '--years', 'two']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--years must be an integer, got "two"');
   });
 });

@@ -13,7 +13,7 @@ import type { CareChunk } from '../simulation/batch.js';
 import { N_FEES, ENCOUNTER_TYPES, LEVELS } from '../simulation/batch.js';
 import type { CareTables } from '../simulation/care.js';
 import type { County } from '../simulation/county.js';
-import { civilDate, isoDate } from '../simulation/dates.js';
+import { civilDate, isoDate, yearStart } from '../simulation/dates.js';
 import { ByteWriter, csvBytes } from './byte-writer.js';
 import { CALIBRATION_FILE, GENERATED_FILES, MANIFEST_FILE, type GeneratedFileKey, type GenerationManifest } from '../simulation/files.js';
 import { generate, type GenerateOptions, type GenerateResult, type GenerationSink } from '../simulation/generate.js';
@@ -47,7 +47,7 @@ export async function generateToDirectory(opts: GenerateToDirectoryOptions): Pro
     writers.set(key, new ByteWriter(path.join(dir, spec.file)).header(spec.columns.map((c) => c.name)));
   }
   const w = (k: GeneratedFileKey) => writers.get(k)!;
-  const sink = new CsvSink(w, opts.catalogue);
+  const sink = new CsvSink(w, opts.catalogue, opts.startYear, opts.years);
   try {
     const result = await generate(opts, sink);
     sink.writeDrugVolumes();
@@ -95,17 +95,29 @@ class CsvSink implements GenerationSink {
   readonly #schemes = [csvBytes('resident'), csvBytes('employee')];
   readonly #directions = { up: csvBytes('up'), down: csvBytes('down') };
   readonly #dayCache = new Map<number, Uint8Array>();
-  // Drug volumes by (month, institution, drug): a numeric key into parallel arrays.
-  readonly #volIndex = new Map<number, number>();
-  readonly #volQty: number[] = [];
-  readonly #volAmount: number[] = [];
-  readonly #volLines: number[] = [];
-  readonly #volKey: number[] = [];
+  // Drug volumes by (month, institution, drug) in dense arrays; the month of a day from a table.
+  readonly #firstDay: number;
+  readonly #monthOfDay: Int16Array;
+  readonly #months: number;
+  #volQty = new Float64Array(0);
+  #volAmount = new Float64Array(0);
+  #volLines = new Float64Array(0);
 
   constructor(
     readonly w: (k: GeneratedFileKey) => ByteWriter,
     readonly catalogue: Catalogue,
+    readonly startYear: number,
+    years: number,
   ) {
+    // Encounters can end up to a year after the last generated year (a long stay, a follow-up).
+    this.#months = (years + 1) * 12;
+    this.#firstDay = yearStart(startYear);
+    const lastDay = yearStart(startYear + years + 1);
+    this.#monthOfDay = new Int16Array(lastDay - this.#firstDay);
+    for (let d = this.#firstDay; d < lastDay; d++) {
+      const c = civilDate(d);
+      this.#monthOfDay[d - this.#firstDay] = (c.year - startYear) * 12 + c.month - 1;
+    }
     this.#services = catalogue.services.map((s) => Buffer.from(`${csvField(s.id)},${csvField(s.code)},${s.category}`, 'utf8'));
     this.#serviceClass = catalogue.services.map((s) => csvBytes(s.class));
     this.#drugs = catalogue.drugs.map((d) => Buffer.from(`${csvField(d.id)},${csvField(d.generic.zh)},${csvField(d.spec)},${d.category}`, 'utf8'));
@@ -132,6 +144,10 @@ class CsvSink implements GenerationSink {
     const staff = this.w('staff');
     for (const s of c.staff) staff.text(s.id).comma().text(s.institutionId).comma().text(s.role).comma().text(s.title).comma().text(s.sex).comma().int(s.birthYear).end();
     this.#inst = c.institutions.map((i) => csvBytes(i.id));
+    const cells = this.#months * c.institutions.length * this.catalogue.drugs.length;
+    this.#volQty = new Float64Array(cells);
+    this.#volAmount = new Float64Array(cells);
+    this.#volLines = new Float64Array(cells);
   }
 
   async chunk(chunk: CareChunk, ctx: { tables: CareTables }): Promise<void> {
@@ -161,20 +177,13 @@ class CsvSink implements GenerationSink {
     for (let r = 0; r < dl.length; r++) {
       const item = dl.item[r]!;
       drugs.int(dl.encounter[r]!).comma().int(dl.lineNo[r]!).comma().bytes(this.#drugs[item]!).comma().int(dl.quantity[r]!).comma().int(dl.price[r]!).comma().int(dl.amount[r]!).comma().bytes(this.#drugTail[item]!).end();
-      const { year, month } = civilDate(dl.start[r]!);
-      const key = ((year * 12 + month - 1) * nInst + dl.institution[r]!) * nDrugs + item;
-      let v = this.#volIndex.get(key);
-      if (v === undefined) {
-        v = this.#volKey.length;
-        this.#volIndex.set(key, v);
-        this.#volKey.push(key);
-        this.#volQty.push(0);
-        this.#volAmount.push(0);
-        this.#volLines.push(0);
-      }
-      this.#volQty[v]! += dl.quantity[r]!;
-      this.#volAmount[v]! += dl.amount[r]!;
-      this.#volLines[v]! += 1;
+      const day = dl.start[r]! - this.#firstDay;
+      const month = day >= 0 && day < this.#monthOfDay.length ? this.#monthOfDay[day]! : -1;
+      if (month < 0) throw new Error(`a drug line of encounter ${dl.encounter[r]} falls outside the generated years`);
+      const cell = (month * nInst + dl.institution[r]!) * nDrugs + item;
+      this.#volQty[cell]! += dl.quantity[r]!;
+      this.#volAmount[cell]! += dl.amount[r]!;
+      this.#volLines[cell]! += 1;
     }
     const cases = this.w('inpatientCases');
     for (const c of chunk.inpatientCases) {
@@ -216,15 +225,17 @@ class CsvSink implements GenerationSink {
   writeDrugVolumes(): void {
     const out = this.w('drugVolumes');
     const nInst = this.#inst.length;
-    const nDrugs = this.#drugs.length;
-    const order = this.#volKey.map((_, i) => i).sort((a, b) => this.#volKey[a]! - this.#volKey[b]!);
-    for (const i of order) {
-      const key = this.#volKey[i]!;
-      const drug = key % nDrugs;
-      const inst = Math.floor(key / nDrugs) % nInst;
-      const ym = Math.floor(key / nDrugs / nInst);
-      const month = `${Math.floor(ym / 12)}-${String((ym % 12) + 1).padStart(2, '0')}`;
-      out.text(month).comma().bytes(this.#inst[inst]!).comma().text(this.catalogue.drugs[drug]!.id).comma().int(this.#volQty[i]!).comma().int(this.#volAmount[i]!).comma().int(this.#volLines[i]!).end();
+    const nDrugs = this.catalogue.drugs.length;
+    const drugIds = this.catalogue.drugs.map((d) => csvBytes(d.id));
+    for (let m = 0; m < this.#months; m++) {
+      const label = csvBytes(`${this.startYear + Math.floor(m / 12)}-${String((m % 12) + 1).padStart(2, '0')}`);
+      for (let i = 0; i < nInst; i++) {
+        for (let d = 0; d < nDrugs; d++) {
+          const cell = (m * nInst + i) * nDrugs + d;
+          if (this.#volLines[cell] === 0) continue;
+          out.bytes(label).comma().bytes(this.#inst[i]!).comma().bytes(drugIds[d]!).comma().int(this.#volQty[cell]!).comma().int(this.#volAmount[cell]!).comma().int(this.#volLines[cell]!).end();
+        }
+      }
     }
   }
 }
@@ -232,7 +243,6 @@ class CsvSink implements GenerationSink {
 function csvField(v: string): string {
   return /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
 }
-
 
 /** True when `dir` holds a finished generation (its manifest exists). */
 export function isCompleteGeneration(dir: string): boolean {
