@@ -10,6 +10,7 @@
  *   LOG_LEVEL         pino log level (default info)
  */
 import path from 'node:path';
+import { redactDatabaseUrl } from '../store/errors.js';
 import { fileURLToPath } from 'node:url';
 
 export interface Config {
@@ -50,16 +51,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   };
 }
 
-/** A database URL safe to print: the password is replaced. */
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return '(unparseable DATABASE_URL)';
-  }
-}
+/** A database URL safe to print: the password is replaced by ***. */
+export const redactUrl = redactDatabaseUrl;
 
 /** Today's civil date in China (Asia/Shanghai), as YYYY-MM-DD: the default date for lookups. */
 export function todayInChina(now: Date = new Date()): string {

@@ -9,39 +9,18 @@ import { GENERATED_FILES, MANIFEST_FILE, type GenerationManifest } from '../simu
 import { GenerationAborted } from '../simulation/generate.js';
 import { SHIPPED_PARAMS_DIR } from './config.js';
 import { generateToDirectory } from './generate.js';
+import { splitCsvLine } from './load-generated.js';
 
 const FIXTURE = fileURLToPath(new URL('../simulation/__fixtures__/catalogue/', import.meta.url));
 
-/** Parses our CSV (fields quoted only when needed; no line breaks inside fields). */
-export function parseCsv(text: string): Array<Record<string, string>> {
+/** Parses our CSV files into rows keyed by the header. */
+function parseCsv(text: string): Array<Record<string, string>> {
   const lines = text.trimEnd().split('\n');
   const header = splitCsvLine(lines[0]!);
   return lines.slice(1).map((l) => {
     const f = splitCsvLine(l);
     return Object.fromEntries(header.map((h, i) => [h, f[i] ?? '']));
   });
-}
-
-function splitCsvLine(line: string): string[] {
-  const out: string[] = [];
-  let cur = '';
-  let q = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i]!;
-    if (q) {
-      if (ch === '"' && line[i + 1] === '"') {
-        cur += '"';
-        i++;
-      } else if (ch === '"') q = false;
-      else cur += ch;
-    } else if (ch === '"') q = true;
-    else if (ch === ',') {
-      out.push(cur);
-      cur = '';
-    } else cur += ch;
-  }
-  out.push(cur);
-  return out;
 }
 
 let tmp: string;

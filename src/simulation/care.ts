@@ -20,7 +20,7 @@ import { FEE_INDEX, N_FEES, type CareChunk, type EncounterBatch, type LineBatch 
 import type { County } from './county.js';
 import { ageOn, daysInYear, yearStart } from './dates.js';
 import type { Level, YearModel } from './model.js';
-import { conditionBit, NO_EXIT, type Population } from './population.js';
+import { conditionBit, NO_EXIT, pickCumulative, type Population } from './population.js';
 
 export const LEVEL_INDEX: Record<Level, number> = { village: 0, township: 1, county: 2, out_of_county: 3 };
 const LEVEL_NAMES: readonly Level[] = ['village', 'township', 'county', 'out_of_county'];
@@ -196,20 +196,6 @@ function isRuleService(id: string): boolean {
 function eligible(d: Disease, age: number, sex: number): boolean {
   const p = d.population;
   return age >= p.ageMin && age <= p.ageMax && (p.sexes as number[]).includes(sex);
-}
-
-function pickCumulative(cum: Float64Array, rng: Random): number {
-  const total = cum[cum.length - 1] ?? 0;
-  if (!(total > 0)) return -1;
-  const target = rng.next() * total;
-  let lo = 0;
-  let hi = cum.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if ((cum[mid] ?? 0) > target) hi = mid;
-    else lo = mid + 1;
-  }
-  return lo;
 }
 
 /** Log-normal multiplier with mean 1. */

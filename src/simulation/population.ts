@@ -88,17 +88,23 @@ export class WeightedPicker {
     if (!(acc > 0)) throw new RangeError('WeightedPicker: weights must have a positive total');
   }
   pick(rng: Random): number {
-    const cum = this.#cum;
-    const target = rng.next() * (cum[cum.length - 1] ?? 0);
-    let lo = 0;
-    let hi = cum.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if ((cum[mid] ?? 0) > target) hi = mid;
-      else lo = mid + 1;
-    }
-    return lo;
+    return pickCumulative(this.#cum, rng);
   }
+}
+
+/** An index drawn by cumulative weights (binary search); -1 when the total is not positive. */
+export function pickCumulative(cum: ArrayLike<number>, rng: Random): number {
+  const total = cum[cum.length - 1] ?? 0;
+  if (!(total > 0)) return -1;
+  const target = rng.next() * total;
+  let lo = 0;
+  let hi = cum.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((cum[mid] ?? 0) > target) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
 }
 
 const OLDEST = 99;
