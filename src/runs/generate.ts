@@ -6,7 +6,7 @@
  * after them, so an interrupted run (Ctrl-C, a crash) never leaves a file named as complete: a
  * directory is a finished generation exactly when manifest.json exists and its row counts match.
  */
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Catalogue } from '../simulation/catalogue.js';
 import type { CareChunk } from '../simulation/batch.js';
@@ -242,9 +242,4 @@ class CsvSink implements GenerationSink {
 
 function csvField(v: string): string {
   return /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
-}
-
-/** True when `dir` holds a finished generation (its manifest exists). */
-export function isCompleteGeneration(dir: string): boolean {
-  return existsSync(path.join(dir, MANIFEST_FILE));
 }
