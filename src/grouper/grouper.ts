@@ -1,0 +1,458 @@
+/**
+ * The DRG grouper: a scheme compiled for speed (codes interned to integers, code lists as bitsets,
+ * conditions as closures over one reusable case buffer, complication groups as integer arrays) and
+ * applied exactly as the scheme's specification says (SCHEME.md §2–8):
+ *
+ *   normalise the record → pre-checks → MDCs in order: entry holds → first ADRG step whose `when`
+ *   holds → first DRG split whose `when` holds; an MDC that matches no ADRG falls through to the next.
+ *
+ * 分组：主要诊断/主要手术 → MDC → ADRG → 按并发症或合并症 (MCC/CC，排除表) 细分 DRG。
+ */
+import type { Condition, Scheme, SchemeMdc } from './scheme.js';
+
+export type GroupStatus = 'grouped' | 'ungroupable' | 'ambiguous' | 'check_failed';
+
+export interface GroupInput {
+  sex: string;
+  age: string;
+  ageDays: string;
+  birthWeight: string;
+  los?: string;
+  dept?: string;
+  disposition?: string;
+  /** Codes, principal first (as written; empty strings stay). */
+  dx: string[];
+  px: string[];
+}
+
+export interface GroupResult {
+  drg: string;
+  adrg: string;
+  mdc: string;
+  status: GroupStatus;
+  /** The steps taken, when asked for. */
+  trace?: string[];
+}
+
+/** SCHEME.md §2.3: a field ending in ".0" loses it, once. */
+export function stripDotZero(s: string): string {
+  return s.endsWith('.0') ? s.slice(0, -2) : s;
+}
+
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/** SCHEME.md §2.3: empty or blank → 0; a decimal number → its value; anything else → NaN. */
+export function toNumber(s: string): number {
+  const t = s.trim();
+  if (t === '') return 0;
+  return DECIMAL.test(t) ? Number(t) : NaN;
+}
+
+class CodeSet {
+  readonly words: Uint32Array;
+  constructor(size: number, ids: Iterable<number>) {
+    this.words = new Uint32Array((size >>> 5) + 1);
+    for (const id of ids) this.words[id >>> 5]! |= 1 << (id & 31);
+  }
+  has(id: number): boolean {
+    return id >= 0 && ((this.words[id >>> 5]! >>> (id & 31)) & 1) === 1;
+  }
+}
+
+/** The case being grouped, in interned form (one buffer, reused). */
+class CaseBuffer {
+  sex = '';
+  age = 0;
+  ageDays = 0;
+  birthWeight = 0;
+  los = 0;
+  dx = new Int32Array(64);
+  nDx = 0;
+  px = new Int32Array(64);
+  nPx = 0;
+  /** Complications: -1 not computed, else bit 1 = has MCC, bit 2 = has CC. */
+  comp = -1;
+  dxText: string[] = [];
+}
+
+type Test = (c: CaseBuffer) => boolean;
+
+interface CompiledSplit {
+  drg: string;
+  when: Test;
+  source: Condition[];
+}
+interface CompiledStep {
+  type: 'adrg' | 'ambiguous';
+  code: string;
+  enabled: boolean;
+  when: Test;
+  source: Condition[];
+  drgs: CompiledSplit[];
+}
+interface CompiledMdc {
+  mdc: string;
+  entry: Test;
+  source: Condition[];
+  steps: CompiledStep[];
+}
+
+export class Grouper {
+  readonly #dxIndex = new Map<string, number>();
+  readonly #pxIndex = new Map<string, number>();
+  readonly #mdcs: CompiledMdc[];
+  #mccGroup = new Int32Array(0);
+  #ccGroup = new Int32Array(0);
+  #cceGroup = new Int32Array(0);
+  readonly #c = new CaseBuffer();
+  readonly drgCodes: ReadonlySet<string>;
+
+  constructor(readonly scheme: Scheme) {
+    // Intern every code the scheme names (a case code not interned matches nothing).
+    const internDx = (code: string) => intern(this.#dxIndex, code);
+    const internPx = (code: string) => intern(this.#pxIndex, code);
+    for (const k of [...scheme.mcc.keys(), ...scheme.cc.keys(), ...scheme.cce.keys()]) internDx(k);
+    for (const list of scheme.lists.values()) for (const code of list) internPx(code);
+    const visit = (conds: Condition[]) => {
+      for (const c of conds) {
+        switch (c.test) {
+          case 'principal_dx_in':
+          case 'any_dx_in':
+            c.codes.forEach(internDx);
+            break;
+          case 'principal_proc_in':
+          case 'any_proc_in':
+          case 'no_proc_in':
+            c.codes?.forEach(internPx);
+            break;
+          case 'proc_tier_combination':
+            Object.values(c.tiers).forEach((l) => l.forEach(internPx));
+            break;
+          case 'distinct_regions_at_least':
+            c.regions.forEach((r) => r.codes.forEach(internDx));
+            break;
+          case 'sex_is':
+          case 'compare':
+          case 'has_mcc':
+          case 'has_mcc_or_cc':
+            break;
+        }
+      }
+    };
+    for (const m of scheme.mdcs.values()) {
+      visit(m.entry);
+      for (const st of m.adrgs) {
+        visit(st.when);
+        if (st.type === 'adrg') for (const d of st.drgs) visit(d.when);
+      }
+    }
+    // Complication groups as integers by diagnosis id.
+    const groupIds = new Map<string, number>();
+    const groupArray = (m: Map<string, string>) => {
+      const a = new Int32Array(this.#dxIndex.size).fill(-1);
+      for (const [code, g] of m) a[this.#dxIndex.get(code)!] = intern(groupIds, g);
+      return a;
+    };
+    this.#mccGroup = groupArray(scheme.mcc);
+    this.#ccGroup = groupArray(scheme.cc);
+    this.#cceGroup = groupArray(scheme.cce);
+    this.#mdcs = scheme.mdcOrder.map((letter) => this.#compileMdc(scheme.mdcs.get(letter)!));
+    const drgs = new Set<string>();
+    for (const m of this.#mdcs) for (const st of m.steps) for (const d of st.drgs) drgs.add(d.drg);
+    this.drgCodes = drgs;
+  }
+
+  #compileMdc(m: SchemeMdc): CompiledMdc {
+    return {
+      mdc: m.mdc,
+      entry: this.#compileAll(m.entry),
+      source: m.entry,
+      steps: m.adrgs.map((st) => ({
+        type: st.type,
+        code: st.code,
+        enabled: st.type === 'ambiguous' ? st.enabled : true,
+        when: this.#compileAll(st.when),
+        source: st.when,
+        drgs: st.type === 'adrg' ? st.drgs.map((d) => ({ drg: d.drg, when: this.#compileAll(d.when), source: d.when })) : [],
+      })),
+    };
+  }
+
+  #compileAll(conds: Condition[]): Test {
+    const tests = conds.map((c) => this.#compile(c));
+    if (tests.length === 0) return () => true;
+    if (tests.length === 1) return tests[0]!;
+    if (tests.length === 2) {
+      const [a, b] = tests as [Test, Test];
+      return (c) => a(c) && b(c);
+    }
+    return (c) => {
+      for (const t of tests) if (!t(c)) return false;
+      return true;
+    };
+  }
+
+  #dxSet(codes: string[]): CodeSet {
+    return new CodeSet(this.#dxIndex.size, codes.map((x) => this.#dxIndex.get(x)!));
+  }
+
+  #pxSet(c: { codes?: string[] | undefined; table?: string | undefined }): CodeSet {
+    const list = c.codes ?? this.scheme.lists.get(c.table ?? '') ?? [];
+    return new CodeSet(this.#pxIndex.size, list.map((x) => this.#pxIndex.get(x)!));
+  }
+
+  #compile(cond: Condition): Test {
+    switch (cond.test) {
+      case 'principal_dx_in': {
+        const s = this.#dxSet(cond.codes);
+        return (c) => s.has(c.dx[0]!);
+      }
+      case 'any_dx_in': {
+        const s = this.#dxSet(cond.codes);
+        return (c) => {
+          for (let i = 0; i < c.nDx; i++) if (s.has(c.dx[i]!)) return true;
+          return false;
+        };
+      }
+      case 'principal_proc_in': {
+        const s = this.#pxSet(cond);
+        return (c) => s.has(c.px[0]!);
+      }
+      case 'any_proc_in': {
+        const s = this.#pxSet(cond);
+        return (c) => {
+          for (let i = 0; i < c.nPx; i++) if (s.has(c.px[i]!)) return true;
+          return false;
+        };
+      }
+      case 'no_proc_in': {
+        const s = this.#pxSet(cond);
+        return (c) => {
+          for (let i = 0; i < c.nPx; i++) if (s.has(c.px[i]!)) return false;
+          return true;
+        };
+      }
+      case 'sex_is': {
+        const v = cond.value;
+        return (c) => c.sex === v;
+      }
+      case 'compare': {
+        const v = cond.value;
+        const get: (c: CaseBuffer) => number =
+          cond.field === 'age' ? (c) => c.age : cond.field === 'age_days' ? (c) => c.ageDays : cond.field === 'birth_weight' ? (c) => c.birthWeight : (c) => c.los;
+        switch (cond.op) {
+          case '==':
+            return (c) => get(c) === v;
+          case '<':
+            return (c) => get(c) < v;
+          case '<=':
+            return (c) => get(c) <= v;
+          case '>':
+            return (c) => get(c) > v;
+          case '>=':
+            return (c) => get(c) >= v;
+        }
+        break;
+      }
+      case 'proc_tier_combination': {
+        // Tier bit of each procedure id (the first listing of a code decides its tier).
+        const labels = Object.keys(cond.tiers);
+        const tierOf = new Map<number, number>();
+        labels.forEach((label, bit) => {
+          for (const code of cond.tiers[label]!) {
+            const id = this.#pxIndex.get(code)!;
+            if (!tierOf.has(id)) tierOf.set(id, 1 << bit);
+          }
+        });
+        const masks = cond.combinations.map((combo) => combo.reduce((m, label) => m | (1 << labels.indexOf(label)), 0));
+        return (c) => {
+          let t = 0;
+          for (let i = 0; i < c.nPx; i++) t |= tierOf.get(c.px[i]!) ?? 0;
+          for (const m of masks) if ((t & m) === m) return true;
+          return false;
+        };
+      }
+      case 'distinct_regions_at_least': {
+        const regionOf = new Map<number, number>();
+        cond.regions.forEach((r, i) => {
+          for (const code of r.codes) regionOf.set(this.#dxIndex.get(code)!, i);
+        });
+        const min = cond.min;
+        return (c) => {
+          let seen = 0;
+          let n = 0;
+          for (let i = 0; i < c.nDx; i++) {
+            const r = regionOf.get(c.dx[i]!);
+            if (r === undefined || seen & (1 << r)) continue;
+            seen |= 1 << r;
+            if (++n >= min) return true;
+          }
+          return false;
+        };
+      }
+      case 'has_mcc':
+        return (c) => (this.#complications(c) & 1) !== 0;
+      case 'has_mcc_or_cc':
+        return (c) => this.#complications(c) !== 0;
+    }
+    throw new Error(`unknown test ${(cond as { test: string }).test}`);
+  }
+
+  /** SCHEME.md §8: bit 1 MCC, bit 2 CC among the secondary diagnoses, after the principal's exclusions. */
+  #complications(c: CaseBuffer): number {
+    if (c.comp >= 0) return c.comp;
+    const p = c.dx[0]!;
+    const e = p >= 0 ? this.#cceGroup[p]! : -1;
+    let r = 0;
+    for (let i = 1; i < c.nDx; i++) {
+      const d = c.dx[i]!;
+      if (d < 0) continue;
+      const m = this.#mccGroup[d]!;
+      if (m >= 0 && m !== e) r |= 1;
+      const cc = this.#ccGroup[d]!;
+      if (cc >= 0 && cc !== e) r |= 2;
+    }
+    c.comp = r;
+    return r;
+  }
+
+  #load(input: GroupInput): 'ok' | 'check_failed' {
+    const c = this.#c;
+    const sex = stripDotZero(input.sex);
+    c.age = toNumber(stripDotZero(input.age));
+    c.ageDays = toNumber(stripDotZero(input.ageDays));
+    c.birthWeight = toNumber(stripDotZero(input.birthWeight));
+    c.los = toNumber(stripDotZero(input.los ?? ''));
+    if (sex === '') return 'check_failed';
+    if (c.age === 0 && c.ageDays <= 28 && c.birthWeight === 0) return 'check_failed';
+    c.sex = sex === '男' ? '1' : sex === '女' ? '2' : sex;
+    const dx = input.dx.length ? input.dx : [''];
+    const px = input.px.length ? input.px : [''];
+    if (c.dx.length < dx.length) c.dx = new Int32Array(dx.length * 2);
+    if (c.px.length < px.length) c.px = new Int32Array(px.length * 2);
+    for (let i = 0; i < dx.length; i++) c.dx[i] = this.#dxIndex.get(dx[i]!) ?? -1;
+    for (let i = 0; i < px.length; i++) c.px[i] = this.#pxIndex.get(px[i]!) ?? -1;
+    c.nDx = dx.length;
+    c.nPx = px.length;
+    c.comp = -1;
+    c.dxText = dx;
+    return 'ok';
+  }
+
+  /** Groups one case. With `trace`, the result lists the steps taken. */
+  group(input: GroupInput, opts: { trace?: boolean } = {}): GroupResult {
+    const trace: string[] | undefined = opts.trace ? [] : undefined;
+    if (this.#load(input) === 'check_failed') {
+      trace?.push(stripDotZero(input.sex) === '' ? 'pre-check failed: sex is empty' : 'pre-check failed: a newborn (age 0, ≤ 28 days) must have a birth weight');
+      return { drg: '0000', adrg: '00', mdc: '0000', status: 'check_failed', ...(trace ? { trace } : {}) };
+    }
+    const c = this.#c;
+    for (const m of this.#mdcs) {
+      if (!m.entry(c)) continue;
+      trace?.push(`MDC${m.mdc} entered: ${describe(m.source)}`);
+      for (const st of m.steps) {
+        if (st.type === 'ambiguous') {
+          if (st.enabled && st.when(c)) {
+            trace?.push(`ambiguous step ${st.code}: ${describe(st.source)}`);
+            return { drg: st.code, adrg: 'QY', mdc: `MDC${st.code[0]}`, status: 'ambiguous', ...(trace ? { trace } : {}) };
+          }
+          continue;
+        }
+        if (!st.when(c)) continue;
+        trace?.push(`ADRG ${st.code}: ${describe(st.source)}`);
+        if (trace) this.#traceComplications(trace);
+        for (const d of st.drgs) {
+          if (!d.when(c)) continue;
+          trace?.push(`DRG ${d.drg}: ${d.source.length ? describe(d.source) : 'the remaining split'}`);
+          return result(d.drg, trace);
+        }
+        return result(st.code, trace);
+      }
+      trace?.push(`MDC${m.mdc}: no ADRG matched, trying the next MDC`);
+    }
+    trace?.push('no MDC took the case: ungroupable');
+    return { drg: '0000', adrg: '00', mdc: '0000', status: 'ungroupable', ...(trace ? { trace } : {}) };
+  }
+
+  #traceComplications(trace: string[]): void {
+    const c = this.#c;
+    const p = c.dx[0]!;
+    const e = p >= 0 ? this.#cceGroup[p]! : -1;
+    const pText = c.dxText[0] ?? '';
+    const excl = e >= 0 ? this.scheme.cce.get(pText) : undefined;
+    for (let i = 1; i < c.nDx; i++) {
+      const d = c.dx[i]!;
+      const code = c.dxText[i] ?? '';
+      if (d < 0) continue;
+      const mcc = this.scheme.mcc.get(code);
+      const cc = this.scheme.cc.get(code);
+      const kind = mcc !== undefined ? 'MCC' : cc !== undefined ? 'CC' : undefined;
+      if (!kind) continue;
+      const group = mcc ?? cc;
+      if (excl !== undefined && group === excl) trace.push(`${code} is a ${kind} of group ${group}, excluded by ${pText}'s exclusion table ${excl}`);
+      else trace.push(`${code} is a ${kind} (group ${group})`);
+    }
+  }
+}
+
+/** SCHEME.md §4: the four output values of a result code. */
+function result(code: string, trace: string[] | undefined): GroupResult {
+  const t = trace ? { trace } : {};
+  if (code.slice(1, 3) === '00') return { drg: code, adrg: '00', mdc: `MDC${code[0]}`, status: 'ungroupable', ...t };
+  return { drg: code, adrg: code.length === 4 ? code.slice(0, 3) : code, mdc: `MDC${code[0]}`, status: 'grouped', ...t };
+}
+
+function describe(conds: Condition[]): string {
+  if (conds.length === 0) return 'always';
+  return conds
+    .map((c) => {
+      switch (c.test) {
+        case 'principal_dx_in':
+        case 'any_dx_in':
+          return `${c.test === 'principal_dx_in' ? 'principal diagnosis' : 'a diagnosis'} in a list of ${c.codes.length}`;
+        case 'principal_proc_in':
+        case 'any_proc_in':
+        case 'no_proc_in':
+          return `${c.test === 'principal_proc_in' ? 'principal procedure in' : c.test === 'any_proc_in' ? 'a procedure in' : 'no procedure in'} ${c.table ?? `a list of ${c.codes?.length ?? 0}`}`;
+        case 'sex_is':
+          return `sex ${c.value}`;
+        case 'compare':
+          return `${c.field} ${c.op} ${c.value}`;
+        case 'proc_tier_combination':
+          return `procedure tiers ${c.combinations.map((x) => x.join('+')).join(' or ')}`;
+        case 'distinct_regions_at_least':
+          return `at least ${c.min} trauma regions`;
+        case 'has_mcc':
+          return 'with MCC';
+        case 'has_mcc_or_cc':
+          return 'with MCC or CC';
+      }
+    })
+    .join(' and ');
+}
+
+function intern(m: Map<string, number>, k: string): number {
+  let i = m.get(k);
+  if (i === undefined) {
+    i = m.size;
+    m.set(k, i);
+  }
+  return i;
+}
+
+/**
+ * One CSV record of the grouper's input (SCHEME.md §2): `case_id,sex,age,age_days,birth_weight,dept,
+ * los,disposition,diagnoses,procedures`, with the double-quote rule (commas inside quotes become `|`).
+ * Returns null when the row has fewer than ten fields.
+ */
+export function parseCaseRow(line: string): { caseId: string; input: GroupInput } | null {
+  let row = line;
+  if (row.includes('"')) row = row.replace(/"([^"]*)"/g, (_, inner: string) => inner.replace(/,/g, '|'));
+  const f = row.split(',');
+  if (f.length < 10) return null;
+  const list = (s: string) => stripDotZero(s).split('|');
+  return {
+    caseId: f[0]!,
+    input: { sex: f[1]!, age: f[2]!, ageDays: f[3]!, birthWeight: f[4]!, dept: f[5]!, los: f[6]!, disposition: f[7]!, dx: list(f[8]!), px: list(f[9]!) },
+  };
+}
