@@ -34,6 +34,15 @@ describe.runIf(hasOfficial)('the grouper on the CHS-DRG 1.1 scheme', () => {
     expect(wrong.slice(0, 5)).toEqual([]);
   });
 
+  test('gives the same results for cases encoded once and grouped from memory', () => {
+    const lines = readFileSync(path.join(OFFICIAL, 'golden/cases.csv'), 'utf8').trimEnd().split('\n').slice(1);
+    for (const line of lines) {
+      const input = parseCaseRow(line)!.input;
+      const { drg, adrg, mdc, status } = grouper.group(input);
+      expect(grouper.groupEncoded(grouper.encode(input)), line).toEqual({ drg, adrg, mdc, status });
+    }
+  });
+
   test.each([
     ['E1,1,68,,,,9,1,I63.900|I61.900|E87.100,', 'BR23'],
     ['E2,1,68,,,,9,1,I63.900|I61.900,', 'BR25'],

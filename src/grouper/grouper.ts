@@ -25,6 +25,20 @@ export interface GroupInput {
   px: string[];
 }
 
+/** A case with its codes interned (see Grouper.encode): what the grouper keeps in memory. */
+export interface EncodedCase {
+  sex: string;
+  age: number;
+  ageDays: number;
+  birthWeight: number;
+  los: number;
+  dx: Int32Array;
+  px: Int32Array;
+  /** Failed a pre-check (SCHEME.md §3). */
+  checkFailed: boolean;
+  dxText: string[];
+}
+
 export interface GroupResult {
   drg: string;
   adrg: string;
@@ -43,6 +57,15 @@ const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
 /** SCHEME.md §2.3: empty or blank → 0; a decimal number → its value; anything else → NaN. */
 export function toNumber(s: string): number {
+  // Fast path: plain digits.
+  let v = 0;
+  let i = 0;
+  for (; i < s.length; i++) {
+    const ch = s.charCodeAt(i) - 48;
+    if (ch < 0 || ch > 9) break;
+    v = v * 10 + ch;
+  }
+  if (i === s.length && i > 0 && i < 16) return v;
   const t = s.trim();
   if (t === '') return 0;
   return DECIMAL.test(t) ? Number(t) : NaN;
@@ -66,10 +89,12 @@ class CaseBuffer {
   ageDays = 0;
   birthWeight = 0;
   los = 0;
-  dx = new Int32Array(64);
+  dx: Int32Array = new Int32Array(64);
   nDx = 0;
-  px = new Int32Array(64);
+  px: Int32Array = new Int32Array(64);
   nPx = 0;
+  ownDx: Int32Array = this.dx;
+  ownPx: Int32Array = this.px;
   /** Complications: -1 not computed, else bit 1 = has MCC, bit 2 = has CC. */
   comp = -1;
   dxText: string[] = [];
@@ -106,6 +131,8 @@ export class Grouper {
   #cceGroup = new Int32Array(0);
   readonly #c = new CaseBuffer();
   readonly drgCodes: ReadonlySet<string>;
+  /** One frozen result per code (no allocation per case when no trace is asked for). */
+  readonly #results = new Map<string, GroupResult>();
 
   constructor(readonly scheme: Scheme) {
     // Intern every code the scheme names (a case code not interned matches nothing).
@@ -316,6 +343,23 @@ export class Grouper {
     return r;
   }
 
+  /** Normalises a record and interns its codes (SCHEME.md §2.3, §3). */
+  encode(input: GroupInput): EncodedCase {
+    const sex = stripDotZero(input.sex);
+    const age = toNumber(stripDotZero(input.age));
+    const ageDays = toNumber(stripDotZero(input.ageDays));
+    const birthWeight = toNumber(stripDotZero(input.birthWeight));
+    const los = toNumber(stripDotZero(input.los ?? ''));
+    const checkFailed = sex === '' || (age === 0 && ageDays <= 28 && birthWeight === 0);
+    const dxText = input.dx.length ? input.dx : [''];
+    const pxText = input.px.length ? input.px : [''];
+    const dx = new Int32Array(dxText.length);
+    const px = new Int32Array(pxText.length);
+    for (let i = 0; i < dxText.length; i++) dx[i] = this.#dxIndex.get(dxText[i]!) ?? -1;
+    for (let i = 0; i < pxText.length; i++) px[i] = this.#pxIndex.get(pxText[i]!) ?? -1;
+    return { sex: sex === '男' ? '1' : sex === '女' ? '2' : sex, age, ageDays, birthWeight, los, dx, px, checkFailed, dxText };
+  }
+
   #load(input: GroupInput): 'ok' | 'check_failed' {
     const c = this.#c;
     const sex = stripDotZero(input.sex);
@@ -328,8 +372,10 @@ export class Grouper {
     c.sex = sex === '男' ? '1' : sex === '女' ? '2' : sex;
     const dx = input.dx.length ? input.dx : [''];
     const px = input.px.length ? input.px : [''];
-    if (c.dx.length < dx.length) c.dx = new Int32Array(dx.length * 2);
-    if (c.px.length < px.length) c.px = new Int32Array(px.length * 2);
+    if (c.ownDx.length < dx.length) c.ownDx = new Int32Array(dx.length * 2);
+    if (c.ownPx.length < px.length) c.ownPx = new Int32Array(px.length * 2);
+    c.dx = c.ownDx;
+    c.px = c.ownPx;
     for (let i = 0; i < dx.length; i++) c.dx[i] = this.#dxIndex.get(dx[i]!) ?? -1;
     for (let i = 0; i < px.length; i++) c.px[i] = this.#pxIndex.get(px[i]!) ?? -1;
     c.nDx = dx.length;
@@ -339,13 +385,42 @@ export class Grouper {
     return 'ok';
   }
 
-  /** Groups one case. With `trace`, the result lists the steps taken. */
+  /** Groups a case encoded with `encode` (no string work: the fast path for cases held in memory). */
+  groupEncoded(e: EncodedCase, opts: { trace?: boolean } = {}): GroupResult {
+    if (e.checkFailed) return opts.trace ? { ...CHECK_FAILED, trace: ['pre-check failed (SCHEME.md §3)'] } : CHECK_FAILED;
+    const c = this.#c;
+    c.sex = e.sex;
+    c.age = e.age;
+    c.ageDays = e.ageDays;
+    c.birthWeight = e.birthWeight;
+    c.los = e.los;
+    c.dx = e.dx;
+    c.nDx = e.dx.length;
+    c.px = e.px;
+    c.nPx = e.px.length;
+    c.comp = -1;
+    c.dxText = e.dxText;
+    return this.#run(opts.trace ? [] : undefined);
+  }
+
+  #result(code: string, trace: string[] | undefined): GroupResult {
+    if (trace) return result(code, trace);
+    let r = this.#results.get(code);
+    if (!r) this.#results.set(code, (r = Object.freeze(result(code, undefined))));
+    return r;
+  }
+
+  /** Groups one case. With `trace`, the result lists the steps taken. Results without a trace are shared frozen objects. */
   group(input: GroupInput, opts: { trace?: boolean } = {}): GroupResult {
     const trace: string[] | undefined = opts.trace ? [] : undefined;
     if (this.#load(input) === 'check_failed') {
       trace?.push(stripDotZero(input.sex) === '' ? 'pre-check failed: sex is empty' : 'pre-check failed: a newborn (age 0, ≤ 28 days) must have a birth weight');
-      return { drg: '0000', adrg: '00', mdc: '0000', status: 'check_failed', ...(trace ? { trace } : {}) };
+      return trace ? { ...CHECK_FAILED, trace } : CHECK_FAILED;
     }
+    return this.#run(trace);
+  }
+
+  #run(trace: string[] | undefined): GroupResult {
     const c = this.#c;
     for (const m of this.#mdcs) {
       if (!m.entry(c)) continue;
@@ -364,14 +439,14 @@ export class Grouper {
         for (const d of st.drgs) {
           if (!d.when(c)) continue;
           trace?.push(`DRG ${d.drg}: ${d.source.length ? describe(d.source) : 'the remaining split'}`);
-          return result(d.drg, trace);
+          return this.#result(d.drg, trace);
         }
-        return result(st.code, trace);
+        return this.#result(st.code, trace);
       }
       trace?.push(`MDC${m.mdc}: no ADRG matched, trying the next MDC`);
     }
     trace?.push('no MDC took the case: ungroupable');
-    return { drg: '0000', adrg: '00', mdc: '0000', status: 'ungroupable', ...(trace ? { trace } : {}) };
+    return trace ? { ...UNGROUPABLE, trace } : UNGROUPABLE;
   }
 
   #traceComplications(trace: string[]): void {
@@ -394,6 +469,9 @@ export class Grouper {
     }
   }
 }
+
+const CHECK_FAILED: GroupResult = Object.freeze({ drg: '0000', adrg: '00', mdc: '0000', status: 'check_failed' });
+const UNGROUPABLE: GroupResult = Object.freeze({ drg: '0000', adrg: '00', mdc: '0000', status: 'ungroupable' });
 
 /** SCHEME.md §4: the four output values of a result code. */
 function result(code: string, trace: string[] | undefined): GroupResult {

@@ -1,0 +1,44 @@
+/**
+ * DRG grouper (issue 4) on the CHS-DRG 1.1 scheme from ../shared/data/chs-drg-1.1 (skipped when
+ * absent): cases already in memory (trace off; target ≥ 1,000,000 cases/s on one core).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Grouper, parseCaseRow, type GroupInput } from '../src/grouper/grouper.js';
+import { loadScheme } from '../src/grouper/scheme.js';
+import type { Figure } from './run.js';
+
+const OFFICIAL = fileURLToPath(new URL('../../shared/data/chs-drg-1.1/', import.meta.url));
+
+export async function run(): Promise<Figure[]> {
+  if (!existsSync(path.join(OFFICIAL, 'scheme.json'))) {
+    console.log(`  (skipped: ${OFFICIAL} is absent)`);
+    return [];
+  }
+  let t0 = performance.now();
+  const grouper = new Grouper(await loadScheme(OFFICIAL));
+  const compileMs = performance.now() - t0;
+  const inputs: GroupInput[] = readFileSync(path.join(OFFICIAL, 'golden/cases.csv'), 'utf8')
+    .trimEnd()
+    .split('\n')
+    .slice(1)
+    .map((l) => parseCaseRow(l)!.input);
+  const encoded = inputs.map((x) => grouper.encode(x));
+  const n = 3_000_000;
+  let sink = 0;
+  const time = (f: (i: number) => number) => {
+    for (let i = 0; i < 300_000; i++) sink += f(i); // warm-up
+    const t = performance.now();
+    for (let i = 0; i < n; i++) sink += f(i);
+    return n / ((performance.now() - t) / 1000);
+  };
+  const inMemory = time((i) => grouper.groupEncoded(encoded[i % encoded.length]!).drg.length);
+  const fromRecords = time((i) => grouper.group(inputs[i % inputs.length]!).drg.length);
+  if (sink === 0) throw new Error('nothing grouped');
+  return [
+    { name: 'load + compile the CHS-DRG 1.1 scheme', value: compileMs, unit: 'ms' },
+    { name: 'group cases in memory, codes interned (golden mix, trace off)', value: inMemory, unit: 'cases/s (target ≥ 1,000,000)' },
+    { name: 'group parsed records (normalise + intern + group)', value: fromRecords, unit: 'cases/s' },
+  ];
+}
