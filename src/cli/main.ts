@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { registerDb } from './db.js';
+import { registerDrg } from './drg.js';
 import { registerGenerate } from './generate.js';
 import { registerParams } from './params.js';
 import { registerServe } from './serve.js';
@@ -23,6 +24,7 @@ export function buildCli(): Command {
   registerParams(program);
   registerDb(program);
   registerGenerate(program);
+  registerDrg(program);
   return program;
 }
 

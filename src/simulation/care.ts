@@ -622,7 +622,8 @@ function inpatientEncounter(ctx: CareContext, rng: Random, person: number, age: 
   let ageDays: number | null = null;
   let birthWeight: number | null = null;
   if (age === 0) ageDays = Math.max(0, day - pop.birth[person]!);
-  if (d.neonatal) {
+  // The settlement list records the birth weight of every newborn (≤ 28 days), whatever the disease.
+  if (d.neonatal || (ageDays !== null && ageDays <= 28)) {
     birthWeight = principal.startsWith('P07')
       ? 1200 + rng.int(1300)
       : Math.max(2500, Math.min(5000, Math.round(rng.normal(m.newborn.birthWeightMean, m.newborn.birthWeightSd))));

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -5,7 +6,9 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { loadParamTree, type ParamTree } from '../rules/params.js';
 import { loadCatalogue, type Catalogue } from './catalogue.js';
-import { generate, type GenerateResult } from './generate.js';
+import { generate, type GenerateResult, type GenerationSink } from './generate.js';
+import { Grouper } from '../grouper/grouper.js';
+import { loadScheme } from '../grouper/scheme.js';
 
 const FIXTURE = fileURLToPath(new URL('./__fixtures__/catalogue/', import.meta.url));
 const SHIPPED_PARAMS_DIR = fileURLToPath(new URL('../../params/', import.meta.url));
@@ -84,11 +87,37 @@ describe('the default county (300,000 persons, shipped catalogue and calibration
   test('meets every calibration target within ±5%, for the default seed and for another seed', async () => {
     const shipped = await loadCatalogue();
     for (const seed of [42, 7]) {
-      const r = await generate({ params, catalogue: shipped, startYear: 2025, years: 1, seed });
+      const r = await generate({ params, catalogue: shipped, startYear: 2025, years: 1, seed }, seed === 42 ? groupingSink : {});
       const rep = r.yearResults[0]!.calibration;
       expect(rep.rows.length).toBe(21);
       expect(rep.rows.filter((row) => !row.ok).map((row) => `${row.id}: ${(row.error * 100).toFixed(1)}%`), `seed ${seed}`).toEqual([]);
       expect(r.population).toBe(300_000);
     }
-  }, 60_000);
+    if (grouper) {
+      // Real codes group under the official CHS-DRG 1.1 tables (the few that do not are vaginal
+      // deliveries recorded without a procedure, which CHS-DRG 1.1 cannot group either).
+      const total = Object.values(statuses).reduce((a, b) => a + b, 0);
+      expect(total).toBeGreaterThan(50_000);
+      expect((statuses.grouped ?? 0) / total).toBeGreaterThan(0.995);
+      expect(statuses.check_failed ?? 0).toBe(0);
+    }
+  }, 90_000);
+});
+
+const OFFICIAL = path.resolve(process.cwd(), '../shared/data/chs-drg-1.1');
+let grouper: Grouper | undefined;
+const statuses: Record<string, number> = {};
+const groupingSink: GenerationSink = {
+  chunk(chunk) {
+    if (!grouper) return;
+    for (const c of chunk.inpatientCases) {
+      const input = { sex: String(c.sex), age: String(c.age), ageDays: c.ageDays === null ? '' : String(c.ageDays), birthWeight: c.birthWeight === null ? '' : String(c.birthWeight), dx: c.diagnoses.split('|'), px: c.procedures.split('|') };
+      const st = grouper.group(input).status;
+      statuses[st] = (statuses[st] ?? 0) + 1;
+    }
+  },
+};
+beforeAll(async () => {
+  if (existsSync(path.join(OFFICIAL, 'scheme.json'))) grouper = new Grouper(await loadScheme(OFFICIAL));
+  else console.info(`notice: ${OFFICIAL} is absent; generated cases are not grouped with CHS-DRG 1.1`);
 });

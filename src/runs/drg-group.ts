@@ -1,0 +1,81 @@
+/**
+ * `sanyi drg group`: groups a CSV of cases (the grouper's input columns) into a CSV of results
+ * (`case_id,mdc,adrg,drg,status`, plus `trace` on request), streaming, so files larger than memory
+ * work. A row that cannot be read (fewer than ten fields) is reported with its line number and
+ * skipped; the others are grouped. The output is written as `<out>.part` and renamed when complete.
+ */
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
+import { Grouper, parseCaseRow } from '../grouper/grouper.js';
+import { loadScheme } from '../grouper/scheme.js';
+import { ByteWriter } from './byte-writer.js';
+
+export interface DrgGroupOptions {
+  scheme: string;
+  input: string;
+  output: string;
+  trace?: boolean;
+  onProgress?: (p: { bytes: number; totalBytes: number; cases: number }) => void;
+  onBadRow?: (b: { line: number; problem: string }) => void;
+}
+
+export interface DrgGroupSummary {
+  cases: number;
+  badRows: number;
+  byStatus: Record<string, number>;
+  seconds: number;
+}
+
+const HEADER = 'case_id,sex,age,age_days,birth_weight,dept,los,disposition,diagnoses,procedures';
+
+export async function groupFile(opts: DrgGroupOptions): Promise<DrgGroupSummary> {
+  const t0 = performance.now();
+  const grouper = new Grouper(await loadScheme(opts.scheme));
+  const totalBytes = (await stat(opts.input)).size;
+  const out = new ByteWriter(opts.output).header(opts.trace ? ['case_id', 'mdc', 'adrg', 'drg', 'status', 'trace'] : ['case_id', 'mdc', 'adrg', 'drg', 'status']);
+  const byStatus: Record<string, number> = {};
+  const encodedResults = new Map<string, Uint8Array>();
+  let lineNo = 0;
+  let cases = 0;
+  let badRows = 0;
+  let bytes = 0;
+  try {
+    const lines = createInterface({ input: createReadStream(opts.input, { encoding: 'utf8', highWaterMark: 1 << 20 }), crlfDelay: Infinity });
+    for await (const line of lines) {
+      lineNo++;
+      bytes += line.length + 1;
+      if (lineNo === 1 && line.startsWith('case_id,')) {
+        if (line.trim() !== HEADER) opts.onBadRow?.({ line: 1, problem: `the header is not ${HEADER}; columns are read by position` });
+        continue;
+      }
+      if (line === '') continue;
+      const row = parseCaseRow(line);
+      if (!row) {
+        badRows++;
+        opts.onBadRow?.({ line: lineNo, problem: `has ${line.split(',').length} fields, 10 are needed (${HEADER})` });
+        continue;
+      }
+      const r = grouper.group(row.input, opts.trace ? { trace: true } : {});
+      byStatus[r.status] = (byStatus[r.status] ?? 0) + 1;
+      cases++;
+      const key = r.drg + r.status;
+      let tail = encodedResults.get(key);
+      if (!tail) encodedResults.set(key, (tail = Buffer.from(`${r.mdc},${r.adrg},${r.drg},${r.status}`, 'utf8')));
+      out.text(row.caseId).comma().bytes(tail);
+      if (opts.trace) out.comma().text((r.trace ?? []).join(' | '));
+      out.end();
+      if ((cases & 0xffff) === 0) {
+        await out.drain();
+        opts.onProgress?.({ bytes, totalBytes, cases });
+      }
+    }
+    await out.close();
+    out.commit();
+  } catch (e) {
+    await out.discard();
+    throw e;
+  }
+  opts.onProgress?.({ bytes: totalBytes, totalBytes, cases });
+  return { cases, badRows, byStatus, seconds: (performance.now() - t0) / 1000 };
+}
