@@ -98,6 +98,22 @@ class CaseBuffer {
   /** Complications: -1 not computed, else bit 1 = has MCC, bit 2 = has CC. */
   comp = -1;
   dxText: string[] = [];
+  pxText: string[] = [];
+  /** Secondary codes are interned only when a rule looks at them (the principal ones always are). */
+  dxReady = true;
+  pxReady = true;
+  dxIndex: Map<string, number> = new Map();
+  pxIndex: Map<string, number> = new Map();
+  allDx(): void {
+    if (this.dxReady) return;
+    for (let i = 1; i < this.nDx; i++) this.dx[i] = this.dxIndex.get(this.dxText[i]!) ?? -1;
+    this.dxReady = true;
+  }
+  allPx(): void {
+    if (this.pxReady) return;
+    for (let i = 1; i < this.nPx; i++) this.px[i] = this.pxIndex.get(this.pxText[i]!) ?? -1;
+    this.pxReady = true;
+  }
 }
 
 type Test = (c: CaseBuffer) => boolean;
@@ -184,6 +200,8 @@ export class Grouper {
     this.#ccGroup = groupArray(scheme.cc);
     this.#cceGroup = groupArray(scheme.cce);
     this.#mdcs = scheme.mdcOrder.map((letter) => this.#compileMdc(scheme.mdcs.get(letter)!));
+    this.#c.dxIndex = this.#dxIndex;
+    this.#c.pxIndex = this.#pxIndex;
     const drgs = new Set<string>();
     for (const m of this.#mdcs) for (const st of m.steps) for (const d of st.drgs) drgs.add(d.drg);
     this.drgCodes = drgs;
@@ -237,6 +255,7 @@ export class Grouper {
       case 'any_dx_in': {
         const s = this.#dxSet(cond.codes);
         return (c) => {
+          c.allDx();
           for (let i = 0; i < c.nDx; i++) if (s.has(c.dx[i]!)) return true;
           return false;
         };
@@ -248,6 +267,7 @@ export class Grouper {
       case 'any_proc_in': {
         const s = this.#pxSet(cond);
         return (c) => {
+          c.allPx();
           for (let i = 0; i < c.nPx; i++) if (s.has(c.px[i]!)) return true;
           return false;
         };
@@ -255,6 +275,7 @@ export class Grouper {
       case 'no_proc_in': {
         const s = this.#pxSet(cond);
         return (c) => {
+          c.allPx();
           for (let i = 0; i < c.nPx; i++) if (s.has(c.px[i]!)) return false;
           return true;
         };
@@ -294,6 +315,7 @@ export class Grouper {
         const masks = cond.combinations.map((combo) => combo.reduce((m, label) => m | (1 << labels.indexOf(label)), 0));
         return (c) => {
           let t = 0;
+          c.allPx();
           for (let i = 0; i < c.nPx; i++) t |= tierOf.get(c.px[i]!) ?? 0;
           for (const m of masks) if ((t & m) === m) return true;
           return false;
@@ -308,6 +330,7 @@ export class Grouper {
         return (c) => {
           let seen = 0;
           let n = 0;
+          c.allDx();
           for (let i = 0; i < c.nDx; i++) {
             const r = regionOf.get(c.dx[i]!);
             if (r === undefined || seen & (1 << r)) continue;
@@ -328,6 +351,7 @@ export class Grouper {
   /** SCHEME.md §8: bit 1 MCC, bit 2 CC among the secondary diagnoses, after the principal's exclusions. */
   #complications(c: CaseBuffer): number {
     if (c.comp >= 0) return c.comp;
+    c.allDx();
     const p = c.dx[0]!;
     const e = p >= 0 ? this.#cceGroup[p]! : -1;
     let r = 0;
@@ -376,12 +400,15 @@ export class Grouper {
     if (c.ownPx.length < px.length) c.ownPx = new Int32Array(px.length * 2);
     c.dx = c.ownDx;
     c.px = c.ownPx;
-    for (let i = 0; i < dx.length; i++) c.dx[i] = this.#dxIndex.get(dx[i]!) ?? -1;
-    for (let i = 0; i < px.length; i++) c.px[i] = this.#pxIndex.get(px[i]!) ?? -1;
+    c.dx[0] = this.#dxIndex.get(dx[0]!) ?? -1;
+    c.px[0] = this.#pxIndex.get(px[0]!) ?? -1;
     c.nDx = dx.length;
     c.nPx = px.length;
+    c.dxReady = dx.length === 1;
+    c.pxReady = px.length === 1;
     c.comp = -1;
     c.dxText = dx;
+    c.pxText = px;
     return 'ok';
   }
 
@@ -398,6 +425,8 @@ export class Grouper {
     c.nDx = e.dx.length;
     c.px = e.px;
     c.nPx = e.px.length;
+    c.dxReady = true;
+    c.pxReady = true;
     c.comp = -1;
     c.dxText = e.dxText;
     return this.#run(opts.trace ? [] : undefined);
@@ -451,6 +480,7 @@ export class Grouper {
 
   #traceComplications(trace: string[]): void {
     const c = this.#c;
+    c.allDx();
     const p = c.dx[0]!;
     const e = p >= 0 ? this.#cceGroup[p]! : -1;
     const pText = c.dxText[0] ?? '';
