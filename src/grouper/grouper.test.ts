@@ -1,8 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import fc from 'fast-check';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { Grouper, parseCaseRow } from './grouper.js';
-import { loadScheme } from './scheme.js';
+import { loadScheme, type Scheme } from './scheme.js';
 
 const OFFICIAL = path.resolve(process.cwd(), '../shared/data/chs-drg-1.1');
 const hasOfficial = existsSync(path.join(OFFICIAL, 'scheme.json'));
@@ -70,6 +71,67 @@ describe.runIf(hasOfficial)('the grouper on the CHS-DRG 1.1 scheme', () => {
         'E87.100 is a CC (group 52)',
         'DRG BR23: with MCC or CC',
       ]),
+    );
+  });
+});
+
+describe.runIf(hasOfficial)('properties of the grouper on CHS-DRG 1.1', () => {
+  let grouper: Grouper;
+  let scheme: Scheme;
+  let cases: ReturnType<typeof parseCaseRow>[];
+  beforeAll(async () => {
+    scheme = await loadScheme(OFFICIAL);
+    grouper = new Grouper(scheme);
+    cases = readFileSync(path.join(OFFICIAL, 'golden/cases.csv'), 'utf8').trimEnd().split('\n').slice(1).map(parseCaseRow);
+  });
+  const pick = () => fc.integer({ min: 0, max: 4999 });
+  const severity = (drg: string) => (drg.length === 4 ? drg[3] : '');
+
+  test('a secondary diagnosis from the principal diagnosis’s exclusion group never raises the severity', () => {
+    const byGroup = new Map<string, string[]>();
+    for (const [code, g] of [...scheme.mcc, ...scheme.cc]) byGroup.set(g, [...(byGroup.get(g) ?? []), code]);
+    fc.assert(
+      fc.property(pick(), fc.nat(), (i, k) => {
+        const input = cases[i]!.input;
+        const e = scheme.cce.get(input.dx[0]!);
+        if (e === undefined || !byGroup.has(e)) return true;
+        const excluded = byGroup.get(e)![k % byGroup.get(e)!.length]!;
+        const before = grouper.group(input);
+        const after = grouper.group({ ...input, dx: [...input.dx, excluded] });
+        // The code may open another path (e.g. a second trauma region enters MDC Z); within the same
+        // ADRG the severity split must not move.
+        return after.adrg !== before.adrg || severity(after.drg) === severity(before.drg);
+      }),
+      { numRuns: 2000, seed: 20261122 },
+    );
+  });
+
+  test('the order of the secondary diagnoses does not change the result', () => {
+    fc.assert(
+      fc.property(pick(), fc.nat(), (i, seed) => {
+        const input = cases[i]!.input;
+        const rest = input.dx.slice(1);
+        for (let j = rest.length - 1; j > 0; j--) {
+          const k = (seed + j * 7919) % (j + 1);
+          [rest[j], rest[k]] = [rest[k]!, rest[j]!];
+        }
+        const a = grouper.group(input);
+        const b = grouper.group({ ...input, dx: [input.dx[0]!, ...rest] });
+        return a.drg === b.drg && a.status === b.status;
+      }),
+      { numRuns: 3000, seed: 20261122 },
+    );
+  });
+
+  test('every DRG it produces exists in the scheme', () => {
+    const codes = [...scheme.cc.keys()].slice(0, 2000);
+    fc.assert(
+      fc.property(pick(), fc.array(fc.integer({ min: 0, max: codes.length - 1 }), { maxLength: 4 }), (i, extra) => {
+        const input = cases[i]!.input;
+        const r = grouper.group({ ...input, dx: [...input.dx, ...extra.map((e) => codes[e]!)] });
+        return r.status !== 'grouped' || grouper.drgCodes.has(r.drg);
+      }),
+      { numRuns: 3000, seed: 20261122 },
     );
   });
 });

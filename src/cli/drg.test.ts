@@ -1,0 +1,54 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { runCli } from './test-support/run-cli.js';
+
+const OFFICIAL = path.resolve(process.cwd(), '../shared/data/chs-drg-1.1');
+const hasOfficial = existsSync(path.join(OFFICIAL, 'scheme.json'));
+let tmp: string;
+beforeAll(async () => {
+  tmp = await mkdtemp(path.join(os.tmpdir(), 'sanyi-drg-'));
+});
+afterAll(async () => {
+  await rm(tmp, { recursive: true, force: true });
+});
+
+describe.runIf(hasOfficial)('sanyi drg group', () => {
+  test('writes case_id,mdc,adrg,drg,status that agree with the golden set', async () => {
+    const out = path.join(tmp, 'golden.csv');
+    const r = await runCli(['drg', 'group', '--scheme', OFFICIAL, '--in', path.join(OFFICIAL, 'golden/cases.csv'), '--out', out, '--no-progress']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/grouped 5,000 cases .*grouped 4,441, check_failed 178, ungroupable 381/);
+    const got = (await readFile(out, 'utf8')).trimEnd().split('\n');
+    const expected = (await readFile(path.join(OFFICIAL, 'golden/expected.csv'), 'utf8')).trimEnd().split('\n');
+    expect(got[0]).toBe('case_id,mdc,adrg,drg,status');
+    // expected.csv orders the columns drg,adrg,mdc: compare field by field.
+    const reorder = (l: string) => {
+      const [id, mdc, adrg, drg, status] = l.split(',');
+      return `${id},${drg},${adrg},${mdc},${status}`;
+    };
+    expect(got.slice(1).map(reorder)).toEqual(expected.slice(1));
+  });
+
+  test('reports a short row with its line number, groups the others, and explains each case on request', async () => {
+    const input = path.join(tmp, 'bad.csv');
+    await writeFile(input, 'case_id,sex,age,age_days,birth_weight,dept,los,disposition,diagnoses,procedures\nE1,1,68,,,,9,1,I63.900|I61.900|E87.100,\nX2,1,68\nE2,1,68,,,,9,1,I63.900|I61.900,\n');
+    const out = path.join(tmp, 'bad-out.csv');
+    const r = await runCli(['drg', 'group', '--scheme', OFFICIAL, '--in', input, '--out', out, '--trace', '--no-progress']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(`${input} line 3: has 3 fields, 10 are needed`);
+    expect(r.stdout).toContain('1 bad rows skipped');
+    const lines = (await readFile(out, 'utf8')).trimEnd().split('\n');
+    expect(lines[0]).toBe('case_id,mdc,adrg,drg,status,trace');
+    expect(lines[1]).toMatch(/^E1,MDCB,BR2,BR23,grouped,.*I61\.900 is a MCC of group 96, excluded by I63\.900's exclusion table 96/);
+    expect(lines[2]).toMatch(/^E2,MDCB,BR2,BR25,grouped,/);
+  });
+
+  test('refuses a scheme directory without scheme.json, naming the file', async () => {
+    const r = await runCli(['drg', 'group', '--scheme', tmp, '--in', 'x.csv', '--out', path.join(tmp, 'o.csv')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`${path.join(tmp, 'scheme.json')}: missing`);
+  });
+});
