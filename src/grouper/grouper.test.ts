@@ -35,6 +35,21 @@ describe.runIf(hasOfficial)('the grouper on the CHS-DRG 1.1 scheme', () => {
     expect(wrong.slice(0, 5)).toEqual([]);
   });
 
+  test('gives the same results when grouping a CSV row directly from its characters', () => {
+    const lines = readFileSync(path.join(OFFICIAL, 'golden/cases.csv'), 'utf8').trimEnd().split('\n').slice(1);
+    const extra = ['Q1,1,68,,,,9,1,"I63.900,I61.900,E87.100",', 'Q2,1,72,,,,3,1,H25.900,37.5100.0', 'Q3,1,72,,,,3,1,H25.900,37.5100,remark', 'Q4,1,68'];
+    for (const line of [...lines, ...extra]) {
+      const row = parseCaseRow(line);
+      const fast = grouper.groupRow(line);
+      if (!row) {
+        expect(fast, line).toBeNull();
+        continue;
+      }
+      const { drg, adrg, mdc, status } = grouper.group(row.input);
+      expect(fast, line).toEqual({ caseId: row.caseId, result: { drg, adrg, mdc, status } });
+    }
+  });
+
   test('gives the same results for cases encoded once and grouped from memory', () => {
     const lines = readFileSync(path.join(OFFICIAL, 'golden/cases.csv'), 'utf8').trimEnd().split('\n').slice(1);
     for (const line of lines) {

@@ -11,6 +11,7 @@ const SIZE = 1 << 22;
 const COMMA = 44;
 const NEWLINE = 10;
 const MINUS = 45;
+const NEEDS_QUOTES = /[",\r\n]/;
 
 /** UTF-8 bytes of a CSV field (quoted only when it holds a comma, quote or line break). */
 export function csvBytes(v: string): Uint8Array {
@@ -52,9 +53,12 @@ export class ByteWriter {
     return this;
   }
 
-  /** A string field (encoded on the fly; use `bytes` with csvBytes for repeated values). */
+  /** A string field, quoted when needed (use `bytes` with csvBytes for values that repeat). */
   text(s: string): this {
-    return this.bytes(csvBytes(s));
+    if (NEEDS_QUOTES.test(s)) return this.bytes(csvBytes(s));
+    this.#room(s.length * 3);
+    this.#pos += this.#buf.write(s, this.#pos, 'utf8');
+    return this;
   }
 
   /** A safe integer in decimal digits. */

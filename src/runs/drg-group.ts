@@ -6,7 +6,7 @@
  */
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { Grouper, parseCaseRow } from '../grouper/grouper.js';
+import { Grouper, parseCaseRow, type GroupResult } from '../grouper/grouper.js';
 import { loadScheme } from '../grouper/scheme.js';
 import { ByteWriter } from './byte-writer.js';
 
@@ -39,6 +39,10 @@ export async function groupFile(opts: DrgGroupOptions): Promise<DrgGroupSummary>
   let cases = 0;
   let badRows = 0;
   let bytes = 0;
+  const bad = (line: string) => {
+    badRows++;
+    opts.onBadRow?.({ line: lineNo, problem: `has ${line.split(',').length} fields, 10 are needed (${HEADER})` });
+  };
   const handle = (line: string) => {
     lineNo++;
     bytes += line.length + 1;
@@ -47,19 +51,26 @@ export async function groupFile(opts: DrgGroupOptions): Promise<DrgGroupSummary>
       return;
     }
     if (line === '' || line === '\r') return;
-    const row = parseCaseRow(line.endsWith('\r') ? line.slice(0, -1) : line);
-    if (!row) {
-      badRows++;
-      opts.onBadRow?.({ line: lineNo, problem: `has ${line.split(',').length} fields, 10 are needed (${HEADER})` });
-      return;
+    const text = line.endsWith('\r') ? line.slice(0, -1) : line;
+    let caseId: string;
+    let r: GroupResult;
+    if (opts.trace) {
+      const row = parseCaseRow(text);
+      if (!row) return bad(line);
+      caseId = row.caseId;
+      r = grouper.group(row.input, { trace: true });
+    } else {
+      const g = grouper.groupRow(text);
+      if (!g) return bad(line);
+      caseId = g.caseId;
+      r = g.result;
     }
-    const r = grouper.group(row.input, opts.trace ? { trace: true } : {});
     byStatus[r.status] = (byStatus[r.status] ?? 0) + 1;
     cases++;
     const key = r.drg + r.status;
     let tail = encodedResults.get(key);
     if (!tail) encodedResults.set(key, (tail = Buffer.from(`${r.mdc},${r.adrg},${r.drg},${r.status}`, 'utf8')));
-    out.text(row.caseId).comma().bytes(tail);
+    out.text(caseId).comma().bytes(tail);
     if (opts.trace) out.comma().text((r.trace ?? []).join(' | '));
     out.end();
   };
