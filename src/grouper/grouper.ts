@@ -148,14 +148,23 @@ class CaseBuffer {
   pxReady = true;
   dxIndex: Map<string, number> = new Map();
   pxIndex: Map<string, number> = new Map();
+  /** When the case was read from a CSV row: the row, and where each code lies in it. */
+  line = '';
+  fromLine = false;
+  dxTable: CodeTable | undefined;
+  pxTable: CodeTable | undefined;
+  dxAt = new Int32Array(128);
+  pxAt = new Int32Array(128);
   allDx(): void {
     if (this.dxReady) return;
-    for (let i = 1; i < this.nDx; i++) this.dx[i] = this.dxIndex.get(this.dxText[i]!) ?? -1;
+    if (this.fromLine) for (let i = 1; i < this.nDx; i++) this.dx[i] = this.dxTable!.lookup(this.line, this.dxAt[2 * i]!, this.dxAt[2 * i + 1]!);
+    else for (let i = 1; i < this.nDx; i++) this.dx[i] = this.dxIndex.get(this.dxText[i]!) ?? -1;
     this.dxReady = true;
   }
   allPx(): void {
     if (this.pxReady) return;
-    for (let i = 1; i < this.nPx; i++) this.px[i] = this.pxIndex.get(this.pxText[i]!) ?? -1;
+    if (this.fromLine) for (let i = 1; i < this.nPx; i++) this.px[i] = this.pxTable!.lookup(this.line, this.pxAt[2 * i]!, this.pxAt[2 * i + 1]!);
+    else for (let i = 1; i < this.nPx; i++) this.px[i] = this.pxIndex.get(this.pxText[i]!) ?? -1;
     this.pxReady = true;
   }
 }
@@ -441,16 +450,20 @@ export class Grouper {
     c.sex = sex === '男' ? '1' : sex === '女' ? '2' : sex;
     this.#dxTable ??= new CodeTable(this.#dxIndex);
     this.#pxTable ??= new CodeTable(this.#pxIndex);
+    c.dxTable = this.#dxTable;
+    c.pxTable = this.#pxTable;
+    c.line = line;
+    c.fromLine = true;
     c.nDx = this.#codesInto(line, commas[7]! + 1, commas[8]!, this.#dxTable, 'dx');
     c.nPx = this.#codesInto(line, commas[8]! + 1, end9, this.#pxTable, 'px');
-    c.dxReady = true;
-    c.pxReady = true;
+    c.dxReady = c.nDx === 1;
+    c.pxReady = c.nPx === 1;
     c.comp = -1;
     c.dxText = EMPTY_TEXT;
     return { caseId, result: this.#run(undefined) };
   }
 
-  /** Interns the `|`-separated codes of line[start, end) (".0" stripped from the field) into the case buffer. */
+  /** Finds the `|`-separated codes of line[start, end) (".0" stripped from the field) and interns the first. */
   #codesInto(line: string, start: number, end: number, table: CodeTable, which: 'dx' | 'px'): number {
     const c = this.#c;
     if (end - start >= 2 && line.charCodeAt(end - 2) === 46 && line.charCodeAt(end - 1) === 48) end -= 2;
@@ -462,14 +475,23 @@ export class Grouper {
       if (which === 'dx') c.ownDx = buf;
       else c.ownPx = buf;
     }
+    let at = which === 'dx' ? c.dxAt : c.pxAt;
+    if (at.length < 2 * count) {
+      at = new Int32Array(4 * count);
+      if (which === 'dx') c.dxAt = at;
+      else c.pxAt = at;
+    }
     let k = 0;
     let from = start;
     for (let i = start; i <= end; i++) {
       if (i === end || line.charCodeAt(i) === 124) {
-        buf[k++] = table.lookup(line, from, i);
+        at[2 * k] = from;
+        at[2 * k + 1] = i;
+        k++;
         from = i + 1;
       }
     }
+    buf[0] = table.lookup(line, at[0]!, at[1]!);
     if (which === 'dx') c.dx = buf;
     else c.px = buf;
     return count;
@@ -514,6 +536,7 @@ export class Grouper {
     c.nPx = px.length;
     c.dxReady = dx.length === 1;
     c.pxReady = px.length === 1;
+    c.fromLine = false;
     c.comp = -1;
     c.dxText = dx;
     c.pxText = px;
@@ -535,6 +558,7 @@ export class Grouper {
     c.nPx = e.px.length;
     c.dxReady = true;
     c.pxReady = true;
+    c.fromLine = false;
     c.comp = -1;
     c.dxText = e.dxText;
     return this.#run(opts.trace ? [] : undefined);
