@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
+import { DEMO_SCHEME_DIR } from '../grouper/scheme.js';
 import { groupFile } from '../runs/drg-group.js';
 
 interface GroupFlags {
@@ -16,7 +17,7 @@ export function registerDrg(program: Command): void {
   drg
     .command('group')
     .description('group a CSV of inpatient cases into MDC, ADRG and DRG')
-    .requiredOption('--scheme <dir>', 'grouping scheme directory (scheme.json and its code tables)')
+    .option('--scheme <dir>', 'grouping scheme directory (scheme.json and its code tables), e.g. the official CHS-DRG 1.1 tables', DEMO_SCHEME_DIR)
     .requiredOption('--in <file>', 'cases: case_id,sex,age,age_days,birth_weight,dept,los,disposition,diagnoses,procedures')
     .requiredOption('--out <file>', 'results: case_id,mdc,adrg,drg,status')
     .option('--trace', 'add a trace column: the rules that admitted the case, and the complications counted or excluded')

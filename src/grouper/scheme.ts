@@ -6,6 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 
 const codes = z.array(z.string());
@@ -71,6 +72,9 @@ export interface Scheme {
   cce: Map<string, string>;
   drgNames: Map<string, string>;
 }
+
+/** The demonstration scheme shipped with sanyi (schemes/demo): it groups the synthetic county's cases. */
+export const DEMO_SCHEME_DIR = fileURLToPath(new URL('../../schemes/demo/', import.meta.url));
 
 export class SchemeError extends Error {
   constructor(readonly problems: string[]) {

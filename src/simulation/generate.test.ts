@@ -8,7 +8,7 @@ import { loadParamTree, type ParamTree } from '../rules/params.js';
 import { loadCatalogue, type Catalogue } from './catalogue.js';
 import { generate, type GenerateResult, type GenerationSink } from './generate.js';
 import { Grouper } from '../grouper/grouper.js';
-import { loadScheme } from '../grouper/scheme.js';
+import { DEMO_SCHEME_DIR, loadScheme } from '../grouper/scheme.js';
 
 const FIXTURE = fileURLToPath(new URL('./__fixtures__/catalogue/', import.meta.url));
 const SHIPPED_PARAMS_DIR = fileURLToPath(new URL('../../params/', import.meta.url));
@@ -93,6 +93,10 @@ describe('the default county (300,000 persons, shipped catalogue and calibration
       expect(rep.rows.filter((row) => !row.ok).map((row) => `${row.id}: ${(row.error * 100).toFixed(1)}%`), `seed ${seed}`).toEqual([]);
       expect(r.population).toBe(300_000);
     }
+    // Every generated case groups in the demo scheme shipped with sanyi.
+    const demoTotal = Object.values(demoStatuses).reduce((a, b) => a + b, 0);
+    expect(demoTotal).toBeGreaterThan(50_000);
+    expect(demoStatuses).toEqual({ grouped: demoTotal });
     if (grouper) {
       // Real codes group under the official CHS-DRG 1.1 tables (the few that do not are vaginal
       // deliveries recorded without a procedure, which CHS-DRG 1.1 cannot group either).
@@ -106,18 +110,23 @@ describe('the default county (300,000 persons, shipped catalogue and calibration
 
 const OFFICIAL = path.resolve(process.cwd(), '../shared/data/chs-drg-1.1');
 let grouper: Grouper | undefined;
+let demo: Grouper;
 const statuses: Record<string, number> = {};
+const demoStatuses: Record<string, number> = {};
 const groupingSink: GenerationSink = {
   chunk(chunk) {
-    if (!grouper) return;
     for (const c of chunk.inpatientCases) {
       const input = { sex: String(c.sex), age: String(c.age), ageDays: c.ageDays === null ? '' : String(c.ageDays), birthWeight: c.birthWeight === null ? '' : String(c.birthWeight), dx: c.diagnoses.split('|'), px: c.procedures.split('|') };
+      const d = demo.group(input).status;
+      demoStatuses[d] = (demoStatuses[d] ?? 0) + 1;
+      if (!grouper) continue;
       const st = grouper.group(input).status;
       statuses[st] = (statuses[st] ?? 0) + 1;
     }
   },
 };
 beforeAll(async () => {
+  demo = new Grouper(await loadScheme(DEMO_SCHEME_DIR));
   if (existsSync(path.join(OFFICIAL, 'scheme.json'))) grouper = new Grouper(await loadScheme(OFFICIAL));
   else console.info(`notice: ${OFFICIAL} is absent; generated cases are not grouped with CHS-DRG 1.1`);
 });
