@@ -52,3 +52,20 @@ describe.runIf(hasOfficial)('sanyi drg group', () => {
     expect(r.stderr).toContain(`${path.join(tmp, 'scheme.json')}: missing`);
   });
 });
+
+describe('sanyi drg group with the shipped demo scheme', () => {
+  test('groups without --scheme and lists the problems of each case with --check', async () => {
+    const input = path.join(tmp, 'check.csv');
+    await writeFile(input, 'case_id,sex,age,age_days,birth_weight,dept,los,disposition,diagnoses,procedures\nA,1,70,,,,10,1,I63.900|Q99.999,12.3456\nB,2,70,,,,8,1,N40.x00,\nC,1,40,,,,5,1,|I10.x09,\n');
+    const out = path.join(tmp, 'check-out.csv');
+    const r = await runCli(['drg', 'group', '--in', input, '--out', out, '--check', '--no-progress']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('3 with problems');
+    expect((await readFile(out, 'utf8')).trimEnd().split('\n')).toEqual([
+      'case_id,mdc,adrg,drg,status,problems',
+      'A,MDCB,BR2,BR25,grouped,unknown diagnosis code Q99.999 | unknown procedure code 12.3456',
+      'B,0000,00,0000,ungroupable,"sex mismatch: N40.x00 is a diagnosis of MDC M, for sex 1, but the sex is ""2"""',
+      'C,0000,00,0000,ungroupable,missing principal diagnosis',
+    ]);
+  });
+});

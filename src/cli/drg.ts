@@ -9,6 +9,7 @@ interface GroupFlags {
   in: string;
   out: string;
   trace?: boolean;
+  check?: boolean;
   progress: boolean;
 }
 
@@ -21,6 +22,7 @@ export function registerDrg(program: Command): void {
     .requiredOption('--in <file>', 'cases: case_id,sex,age,age_days,birth_weight,dept,los,disposition,diagnoses,procedures')
     .requiredOption('--out <file>', 'results: case_id,mdc,adrg,drg,status')
     .option('--trace', 'add a trace column: the rules that admitted the case, and the complications counted or excluded')
+    .option('--check', 'add a problems column: missing principal diagnosis, codes not in the scheme\'s code tables, sex mismatch (the grouping itself is unchanged)')
     .option('--no-progress', 'no progress bar')
     .action(async (flags: GroupFlags) => {
       const bar =
@@ -35,6 +37,7 @@ export function registerDrg(program: Command): void {
           input: path.resolve(flags.in),
           output: path.resolve(flags.out),
           trace: flags.trace ?? false,
+          check: flags.check ?? false,
           onProgress: (p) => bar?.update(Math.floor((p.bytes / Math.max(1, p.totalBytes)) * 100), { cases: p.cases.toLocaleString('en') }),
           onBadRow: (b) => {
             bad++;
@@ -44,7 +47,7 @@ export function registerDrg(program: Command): void {
         });
         bar?.stop();
         const statuses = Object.entries(s.byStatus).map(([k, n]) => `${k} ${n.toLocaleString('en')}`).join(', ');
-        console.log(`sanyi: grouped ${s.cases.toLocaleString('en')} cases in ${s.seconds.toFixed(1)} s (${Math.round(s.cases / s.seconds).toLocaleString('en')} cases/s): ${statuses}${s.badRows ? `; ${s.badRows} bad rows skipped` : ''} → ${flags.out}`);
+        console.log(`sanyi: grouped ${s.cases.toLocaleString('en')} cases in ${s.seconds.toFixed(1)} s (${Math.round(s.cases / s.seconds).toLocaleString('en')} cases/s): ${statuses}${flags.check ? `; ${s.withProblems.toLocaleString('en')} with problems` : ''}${s.badRows ? `; ${s.badRows} bad rows skipped` : ''} → ${flags.out}`);
       } finally {
         bar?.stop();
       }

@@ -497,6 +497,30 @@ export class Grouper {
     return count;
   }
 
+  /**
+   * Problems of a record that the grouping rules themselves do not reject (SCHEME.md §3 lets unknown
+   * codes through): a missing principal diagnosis, codes absent from the scheme's code tables, and a
+   * principal diagnosis of a sex-specific MDC with the other sex. Grouping results are not changed.
+   */
+  check(input: GroupInput): string[] {
+    const problems: string[] = [];
+    const dx = input.dx.map((x, i) => (i === input.dx.length - 1 ? stripDotZero(x) : x));
+    const px = input.px.map((x, i) => (i === input.px.length - 1 ? stripDotZero(x) : x));
+    if ((dx[0] ?? '') === '') problems.push('missing principal diagnosis');
+    const { diagnoses, procedures } = this.scheme;
+    for (const code of dx) if (code !== '' && diagnoses && !diagnoses.has(code)) problems.push(`unknown diagnosis code ${code}`);
+    for (const code of px) if (code !== '' && procedures && !procedures.has(code)) problems.push(`unknown procedure code ${code}`);
+    const sex = stripDotZero(input.sex);
+    const normalSex = sex === '男' ? '1' : sex === '女' ? '2' : sex;
+    for (const m of this.scheme.mdcs.values()) {
+      const sexTest = m.entry.find((c) => c.test === 'sex_is');
+      const dxTest = m.entry.find((c) => c.test === 'principal_dx_in');
+      if (!sexTest || !dxTest || sexTest.test !== 'sex_is' || dxTest.test !== 'principal_dx_in') continue;
+      if (dxTest.codes.includes(dx[0] ?? '') && normalSex !== sexTest.value) problems.push(`sex mismatch: ${dx[0]} is a diagnosis of MDC ${m.mdc}, for sex ${sexTest.value}, but the sex is "${sex}"`);
+    }
+    return problems;
+  }
+
   /** Normalises a record and interns its codes (SCHEME.md §2.3, §3). */
   encode(input: GroupInput): EncodedCase {
     const sex = stripDotZero(input.sex);

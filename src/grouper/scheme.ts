@@ -71,6 +71,9 @@ export interface Scheme {
   cc: Map<string, string>;
   cce: Map<string, string>;
   drgNames: Map<string, string>;
+  /** The code tables of valid diagnoses and procedures, when the scheme names them. */
+  diagnoses: Set<string> | undefined;
+  procedures: Set<string> | undefined;
 }
 
 /** The demonstration scheme shipped with sanyi (schemes/demo): it groups the synthetic county's cases. */
@@ -148,8 +151,20 @@ export async function loadScheme(dir: string): Promise<Scheme> {
   const cce = groupMap(tableFile('cce'), await readJson(tableFile('cce'), problems), problems);
   const namesRaw = s.tables.drg_names ? await readJson(tableFile('drg_names'), problems) : {};
   const drgNames = groupMap(tableFile('drg_names'), namesRaw, problems);
+  const codeTable = async (name: string) => {
+    if (!s.tables[name]) return undefined;
+    const raw = await readJson(tableFile(name), problems);
+    if (raw === undefined) return undefined;
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+      problems.push(`${tableFile(name)}: expected an object of code → name`);
+      return undefined;
+    }
+    return new Set(Object.keys(raw));
+  };
+  const diagnoses = await codeTable('diagnoses');
+  const procedures = await codeTable('procedures');
   if (s.counts?.mdc !== undefined && s.counts.mdc !== mdcs.size) problems.push(`${file}: counts.mdc is ${s.counts.mdc} but ${mdcs.size} MDCs are defined`);
   if (s.counts?.drg !== undefined && s.counts.drg !== drgs.size) problems.push(`${file}: counts.drg is ${s.counts.drg} but ${drgs.size} DRGs are defined`);
   if (problems.length) throw new SchemeError(problems);
-  return { dir, name: s.scheme, version: s.version, ungroupableCode: s.ungroupable_code, mdcOrder: s.mdc_order, mdcs, lists, mcc, cc, cce, drgNames };
+  return { dir, name: s.scheme, version: s.version, ungroupableCode: s.ungroupable_code, mdcOrder: s.mdc_order, mdcs, lists, mcc, cc, cce, drgNames, diagnoses, procedures };
 }

@@ -15,12 +15,16 @@ export interface DrgGroupOptions {
   input: string;
   output: string;
   trace?: boolean;
+  /** Add a `problems` column: unknown codes, missing principal diagnosis, sex mismatch. */
+  check?: boolean;
   onProgress?: (p: { bytes: number; totalBytes: number; cases: number }) => void;
   onBadRow?: (b: { line: number; problem: string }) => void;
 }
 
 export interface DrgGroupSummary {
   cases: number;
+  /** Cases with at least one problem (with `check`). */
+  withProblems: number;
   badRows: number;
   byStatus: Record<string, number>;
   seconds: number;
@@ -32,7 +36,9 @@ export async function groupFile(opts: DrgGroupOptions): Promise<DrgGroupSummary>
   const t0 = performance.now();
   const grouper = new Grouper(await loadScheme(opts.scheme));
   const totalBytes = (await stat(opts.input)).size;
-  const out = new ByteWriter(opts.output).header(opts.trace ? ['case_id', 'mdc', 'adrg', 'drg', 'status', 'trace'] : ['case_id', 'mdc', 'adrg', 'drg', 'status']);
+  const columns = ['case_id', 'mdc', 'adrg', 'drg', 'status', ...(opts.trace ? ['trace'] : []), ...(opts.check ? ['problems'] : [])];
+  const out = new ByteWriter(opts.output).header(columns);
+  let withProblems = 0;
   const byStatus: Record<string, number> = {};
   const encodedResults = new Map<string, Uint8Array>();
   let lineNo = 0;
@@ -54,11 +60,14 @@ export async function groupFile(opts: DrgGroupOptions): Promise<DrgGroupSummary>
     const text = line.endsWith('\r') ? line.slice(0, -1) : line;
     let caseId: string;
     let r: GroupResult;
-    if (opts.trace) {
+    let problems: string[] = [];
+    if (opts.trace || opts.check) {
       const row = parseCaseRow(text);
       if (!row) return bad(line);
       caseId = row.caseId;
-      r = grouper.group(row.input, { trace: true });
+      r = grouper.group(row.input, opts.trace ? { trace: true } : {});
+      if (opts.check) problems = grouper.check(row.input);
+      if (problems.length) withProblems++;
     } else {
       const g = grouper.groupRow(text);
       if (!g) return bad(line);
@@ -72,6 +81,7 @@ export async function groupFile(opts: DrgGroupOptions): Promise<DrgGroupSummary>
     if (!tail) encodedResults.set(key, (tail = Buffer.from(`${r.mdc},${r.adrg},${r.drg},${r.status}`, 'utf8')));
     out.text(caseId).comma().bytes(tail);
     if (opts.trace) out.comma().text((r.trace ?? []).join(' | '));
+    if (opts.check) out.comma().text(problems.join(' | '));
     out.end();
   };
   try {
@@ -96,5 +106,5 @@ export async function groupFile(opts: DrgGroupOptions): Promise<DrgGroupSummary>
     throw e;
   }
   opts.onProgress?.({ bytes: totalBytes, totalBytes, cases });
-  return { cases, badRows, byStatus, seconds: (performance.now() - t0) / 1000 };
+  return { cases, withProblems, badRows, byStatus, seconds: (performance.now() - t0) / 1000 };
 }
