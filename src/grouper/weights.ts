@@ -186,7 +186,7 @@ export function hospitalIndices(cases: readonly HistoricalCase[], rw: ReadonlyMa
     r.los += c.los;
     region.set(c.drg, r);
     let h = hosp.get(c.hospital);
-    if (!h) hosp.set(c.hospital, (h = new Map()));
+    if (!h) hosp.set(c.hospital, (h = new Map<string, { n: number; cost: number; los: number }>()));
     const g = h.get(c.drg) ?? { n: 0, cost: 0, los: 0 };
     g.n++;
     g.cost += c.costFen;
