@@ -69,3 +69,33 @@ describe('sanyi drg group with the shipped demo scheme', () => {
     ]);
   });
 });
+
+describe('sanyi drg weights', () => {
+  test('weights DRGs from three years of cases, reports bad rows, and writes hospital indices', async () => {
+    const input = path.join(tmp, 'history.csv');
+    const rows = ['drg,year,cost_fen,los,hospital'];
+    for (const year of [2025, 2026, 2027]) {
+      rows.push(`A1,${year},100000,5,H1`, `A1,${year},100000,5,H2`, `B1,${year},200000,8,H1`, `B1,${year},200000,8,H2`);
+    }
+    rows.push('B1,2027,lots,8,H1');
+    await writeFile(input, rows.join('\n') + '\n');
+    const out = path.join(tmp, 'weights.csv');
+    const hospitals = path.join(tmp, 'hospitals.csv');
+    const r = await runCli(['drg', 'weights', '--year', '2028', '--cases', input, '--out', out, '--hospitals', hospitals]);
+    expect(r.stderr).toContain(`${input} line 14: cost_fen "lots" is not a non-negative integer`);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('2 DRGs weighted for 2028 from 12 cases (years 2027×0.7, 2026×0.2, 2025×0.1; trimming sd k=3 on log cost; 100 points per RW)');
+    expect((await readFile(out, 'utf8')).trimEnd().split('\n')).toEqual(['drg,cases,kept,avg_cost_fen,rw,points,note', 'A1,6,6,100000,0.6667,66.67,', 'B1,6,6,200000,1.3333,133.33,']);
+    expect((await readFile(hospitals, 'utf8')).trimEnd().split('\n')).toEqual([
+      'hospital,cases,drgs,total_weight,cmi,cost_index,time_index',
+      'H1,2,2,2,1,1,1',
+      'H2,2,2,2,1,1,1',
+    ]);
+  });
+
+  test('needs exactly one source of cases', async () => {
+    const r = await runCli(['drg', 'weights', '--year', '2028', '--out', path.join(tmp, 'w.csv')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('give either --cases FILE or --generated DIR');
+  });
+});

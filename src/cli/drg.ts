@@ -3,6 +3,10 @@ import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { DEMO_SCHEME_DIR } from '../grouper/scheme.js';
 import { groupFile } from '../runs/drg-group.js';
+import { casesFromCsv, casesFromGenerated, drgWeights } from '../runs/drg-weights.js';
+import { loadParamTree } from '../rules/params.js';
+import { readConfig } from '../runs/config.js';
+import { integerOption } from './options.js';
 
 interface GroupFlags {
   scheme: string;
@@ -51,5 +55,32 @@ export function registerDrg(program: Command): void {
       } finally {
         bar?.stop();
       }
+    });
+
+  drg
+    .command('weights')
+    .description('relative weights (RW) and points for a year from the three years before it, and hospital CMI and cost/time indices')
+    .requiredOption('--year <y>', 'target year: the weights use the cases of y−3, y−2 and y−1', integerOption('--year'))
+    .option('--cases <file>', 'historical cases: drg,year,cost_fen,los,hospital')
+    .option('--generated <dir>', 'or a sanyi generate directory: its inpatient cases are grouped with --scheme and joined to their encounters')
+    .option('--scheme <dir>', 'grouping scheme for --generated', DEMO_SCHEME_DIR)
+    .option('--jurisdiction <id>', 'whose dated parameters apply (year weights, trimming, point scale)', 'demo')
+    .requiredOption('--out <file>', 'weights: drg,cases,kept,avg_cost_fen,rw,points,note')
+    .option('--hospitals <file>', 'hospital indices of year y−1: hospital,cases,drgs,total_weight,cmi,cost_index,time_index')
+    .action(async (flags: { year: number; cases?: string; generated?: string; scheme: string; jurisdiction: string; out: string; hospitals?: string }) => {
+      if (!flags.cases === !flags.generated) throw new Error('give either --cases FILE or --generated DIR');
+      const params = await loadParamTree(readConfig().paramsDir);
+      let bad = 0;
+      const cases = flags.cases
+        ? await casesFromCsv(path.resolve(flags.cases), (m) => {
+            if (++bad <= 20) console.error(`sanyi: ${m}`);
+          })
+        : await casesFromGenerated(path.resolve(flags.generated!), path.resolve(flags.scheme));
+      const r = await drgWeights({ cases, targetYear: flags.year, params, jurisdiction: flags.jurisdiction, out: path.resolve(flags.out), ...(flags.hospitals ? { hospitalsOut: path.resolve(flags.hospitals) } : {}) });
+      const p = r.result.params;
+      console.log(
+        `sanyi: ${r.result.weights.length} DRGs weighted for ${flags.year} from ${cases.length.toLocaleString('en')} cases (years ${p.yearWeights.map((w, i) => `${flags.year - i - 1}×${w}`).join(', ')}; trimming ${p.trimMethod} k=${p.trimK}${p.trimOnLog ? ' on log cost' : ''}; ${p.pointScale} points per RW); average cost ¥${(r.result.overallAvgCostFen / 100).toFixed(2)}${bad ? `; ${bad} bad rows skipped` : ''} → ${flags.out}`,
+      );
+      if (flags.hospitals) console.log(`sanyi: ${r.hospitals.length} hospitals → ${flags.hospitals}`);
     });
 }
