@@ -85,7 +85,13 @@ describe('sanyi drg weights', () => {
     expect(r.stderr).toContain(`${input} line 14: cost_fen "lots" is not a non-negative integer`);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('2 DRGs weighted for 2028 from 12 cases (years 2027×0.7, 2026×0.2, 2025×0.1; trimming sd k=3 on log cost; 100 points per RW)');
-    expect((await readFile(out, 'utf8')).trimEnd().split('\n')).toEqual(['drg,cases,kept,avg_cost_fen,rw,points,note', 'A1,6,6,100000,0.6667,66.67,', 'B1,6,6,200000,1.3333,133.33,']);
+    // Base rate (history): 2027 cost 600,000 fen ÷ 4.0 RW × 1.03 = 154,500 fen per RW.
+    expect(r.stdout).toContain('base rate ¥1545.00 per RW (history: ¥6000.00 ÷ 4 RW × (1 + 0.03))');
+    expect((await readFile(out, 'utf8')).trimEnd().split('\n')).toEqual([
+      'drg,cases,kept,avg_cost_fen,rw,points,payment_standard_fen,note',
+      'A1,6,6,100000,0.6667,66.67,103005,',
+      'B1,6,6,200000,1.3333,133.33,205995,',
+    ]);
     expect((await readFile(hospitals, 'utf8')).trimEnd().split('\n')).toEqual([
       'hospital,cases,drgs,total_weight,cmi,cost_index,time_index',
       'H1,2,2,2,1,1,1',

@@ -65,7 +65,7 @@ export function registerDrg(program: Command): void {
     .option('--generated <dir>', 'or a sanyi generate directory: its inpatient cases are grouped with --scheme and joined to their encounters')
     .option('--scheme <dir>', 'grouping scheme for --generated', DEMO_SCHEME_DIR)
     .option('--jurisdiction <id>', 'whose dated parameters apply (year weights, trimming, point scale)', 'demo')
-    .requiredOption('--out <file>', 'weights: drg,cases,kept,avg_cost_fen,rw,points,note')
+    .requiredOption('--out <file>', 'weights: drg,cases,kept,avg_cost_fen,rw,points,payment_standard_fen,note')
     .option('--hospitals <file>', 'hospital indices of year y−1: hospital,cases,drgs,total_weight,cmi,cost_index,time_index')
     .action(async (flags: { year: number; cases?: string; generated?: string; scheme: string; jurisdiction: string; out: string; hospitals?: string }) => {
       if (!flags.cases === !flags.generated) throw new Error('give either --cases FILE or --generated DIR');
@@ -80,6 +80,10 @@ export function registerDrg(program: Command): void {
       const p = r.result.params;
       console.log(
         `sanyi: ${r.result.weights.length} DRGs weighted for ${flags.year} from ${cases.length.toLocaleString('en')} cases (years ${p.yearWeights.map((w, i) => `${flags.year - i - 1}×${w}`).join(', ')}; trimming ${p.trimMethod} k=${p.trimK}${p.trimOnLog ? ' on log cost' : ''}; ${p.pointScale} points per RW); average cost ¥${(r.result.overallAvgCostFen / 100).toFixed(2)}${bad ? `; ${bad} bad rows skipped` : ''} → ${flags.out}`,
+      );
+      const b = r.baseRate;
+      console.log(
+        `sanyi: base rate ¥${(b.baseRateFen / 100).toFixed(2)} per RW (${b.method}: ¥${(b.numeratorFen / 100).toFixed(2)} ÷ ${b.denominatorWeight} RW${b.growth !== undefined ? ` × (1 + ${b.growth})` : ''}); payment standard = RW × base rate`,
       );
       if (flags.hospitals) console.log(`sanyi: ${r.hospitals.length} hospitals → ${flags.hospitals}`);
     });

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { loadParamTree } from '../rules/params.js';
 import { fileURLToPath } from 'node:url';
-import { computeWeights, hospitalIndices, trim, weightParams, type HistoricalCase, type WeightParams } from './weights.js';
+import { baseRate, classifyOutlier, computeWeights, hospitalIndices, outlierRule, paymentStandardFen, trim, weightParams, type HistoricalCase, type WeightParams } from './weights.js';
 
 const plain: WeightParams = { yearWeights: [0.7, 0.2, 0.1], trimMethod: 'sd', trimK: 3, trimOnLog: false, pointScale: 100, provenance: {} };
 const cases = (drg: string, year: number, costsYuan: number[], hospital = 'H1', los = 5): HistoricalCase[] => costsYuan.map((y) => ({ drg, year, costFen: y * 100, los, hospital }));
@@ -90,3 +90,28 @@ describe('the weight parameters', () => {
 function round(x: number): number {
   return Math.round(x * 10_000) / 10_000;
 }
+
+describe('base rate, payment standards and outliers', () => {
+  const rwMap = new Map([
+    ['A1', 0.5],
+    ['B1', 1.5],
+  ]);
+  const lastYear = [...cases('A1', 2027, [1000, 1000]), ...cases('B1', 2027, [3000, 3000])];
+  test('history: last year’s cost over last year’s weight, grown by the regional rate', async () => {
+    const tree = await loadParamTree(fileURLToPath(new URL('../../params/', import.meta.url)));
+    const br = baseRate(lastYear, rwMap, tree, '2028-01-01', 'demo');
+    // 800,000 fen / 4.0 RW = 200,000 fen per RW, × 1.03 = 206,000 fen.
+    expect(br).toMatchObject({ method: 'history', numeratorFen: 800_000, denominatorWeight: 4, growth: 0.03, baseRateFen: 206_000 });
+    expect(br.provenance['drg.baseRate.growth']).toMatchObject({ jurisdiction: 'demo-region' });
+    expect(paymentStandardFen(1.3333, br.baseRateFen)).toBe(274_660);
+  });
+
+  test('a case above twice the standard in a secondary hospital, or three times in a tertiary one, is a high outlier; below 0.4 a low one', async () => {
+    const tree = await loadParamTree(fileURLToPath(new URL('../../params/', import.meta.url)));
+    const rule = outlierRule(tree, '2028-01-01', 'demo');
+    expect(classifyOutlier(250_000, 100_000, 'secondary', rule).kind).toBe('high');
+    expect(classifyOutlier(250_000, 100_000, 'tertiary', rule).kind).toBe('normal');
+    expect(classifyOutlier(300_001, 100_000, 'tertiary', rule).kind).toBe('high');
+    expect(classifyOutlier(39_999, 100_000, 'secondary', rule)).toEqual({ kind: 'low', ratio: 0.39999 });
+  });
+});

@@ -210,3 +210,75 @@ export function hospitalIndices(cases: readonly HistoricalCase[], rw: ReadonlyMa
   }
   return out;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Base rate, payment standards, outliers (DOMAIN.md §3.4–3.5)
+
+export interface BaseRate {
+  method: 'history' | 'budget';
+  /** Yuan per unit of relative weight, in fen (rounded half-up). */
+  baseRateFen: number;
+  /** The figures it came from. */
+  numeratorFen: number;
+  denominatorWeight: number;
+  growth?: number;
+  provenance: Record<string, Provenance>;
+}
+
+/**
+ * 费率 BR:
+ *   history: BR = Σ cost of last year's cases / Σ RW of last year's cases × (1 + growth)
+ *   budget:  BR = DRG budget / Σ_g (expected cases_g × RW_g), expected cases = last year's counts
+ * Rounded half-up to the fen.
+ */
+export function baseRate(lastYear: readonly HistoricalCase[], rw: ReadonlyMap<string, number>, tree: ParamTree, date: IsoDate, jurisdiction: string): BaseRate {
+  const provenance: Record<string, Provenance> = {};
+  const m = tree.string('drg.baseRate.method', date, jurisdiction);
+  provenance['drg.baseRate.method'] = m.provenance;
+  let cost = 0;
+  let weight = 0;
+  for (const c of lastYear) {
+    const w = rw.get(c.drg);
+    if (w === undefined) continue;
+    cost += c.costFen;
+    weight += w;
+  }
+  if (!(weight > 0)) throw new Error('no case of the last year has a weight: the base rate cannot be computed');
+  if (m.value === 'budget') {
+    const b = tree.fen('drg.baseRate.budget', date, jurisdiction);
+    provenance['drg.baseRate.budget'] = b.provenance;
+    return { method: 'budget', baseRateFen: Math.round(b.value / weight), numeratorFen: b.value, denominatorWeight: round4(weight), provenance };
+  }
+  if (m.value !== 'history') throw new Error(`drg.baseRate.method must be history or budget, got ${m.value}`);
+  const g = tree.number('drg.baseRate.growth', date, jurisdiction);
+  provenance['drg.baseRate.growth'] = g.provenance;
+  return { method: 'history', baseRateFen: Math.round((cost / weight) * (1 + g.value)), numeratorFen: cost, denominatorWeight: round4(weight), growth: g.value, provenance };
+}
+
+/** 支付标准 P_g = RW_g × BR, rounded half-up to the fen. */
+export function paymentStandardFen(rw: number, baseRateFen: number): number {
+  return Math.round(rw * baseRateFen);
+}
+
+export type OutlierKind = 'high' | 'low' | 'normal';
+
+export interface OutlierRule {
+  highTertiary: number;
+  highOther: number;
+  low: number;
+}
+
+export function outlierRule(tree: ParamTree, date: IsoDate, jurisdiction: string): OutlierRule {
+  return {
+    highTertiary: tree.number('drg.outlier.highTertiary', date, jurisdiction).value,
+    highOther: tree.number('drg.outlier.highOther', date, jurisdiction).value,
+    low: tree.number('drg.outlier.low', date, jurisdiction).value,
+  };
+}
+
+/** 高倍率 / 低倍率: r = case cost / payment standard; high when r > the level's threshold, low when r < low. */
+export function classifyOutlier(costFen: number, standardFen: number, grade: 'primary' | 'secondary' | 'tertiary', rule: OutlierRule): { kind: OutlierKind; ratio: number } {
+  const ratio = standardFen > 0 ? costFen / standardFen : Infinity;
+  const high = grade === 'tertiary' ? rule.highTertiary : rule.highOther;
+  return { kind: ratio > high ? 'high' : ratio < rule.low ? 'low' : 'normal', ratio };
+}

@@ -11,7 +11,7 @@ import { createInterface } from 'node:readline';
 import type { ParamTree } from '../rules/params.js';
 import { Grouper, parseCaseRow } from '../grouper/grouper.js';
 import { loadScheme } from '../grouper/scheme.js';
-import { computeWeights, hospitalIndices, weightParams, type HistoricalCase, type WeightsResult, type HospitalIndices } from '../grouper/weights.js';
+import { baseRate, computeWeights, hospitalIndices, paymentStandardFen, weightParams, type BaseRate, type HistoricalCase, type WeightsResult, type HospitalIndices } from '../grouper/weights.js';
 import { splitCsvLine } from './load-generated.js';
 
 async function* csvRows(file: string): AsyncGenerator<{ line: number; row: Record<string, string> }> {
@@ -75,6 +75,7 @@ export async function casesFromGenerated(dir: string, schemeDir: string): Promis
 export interface WeightsRun {
   result: WeightsResult;
   hospitals: HospitalIndices[];
+  baseRate: BaseRate;
 }
 
 export async function drgWeights(opts: {
@@ -88,16 +89,15 @@ export async function drgWeights(opts: {
   const p = weightParams(opts.params, `${opts.targetYear}-01-01`, opts.jurisdiction);
   const result = computeWeights(opts.cases, opts.targetYear, p);
   const rw = new Map(result.weights.map((w) => [w.drg, w.rw]));
-  const hospitals = hospitalIndices(
-    opts.cases.filter((c) => c.year === opts.targetYear - 1),
-    rw,
-  );
-  const lines = ['drg,cases,kept,avg_cost_fen,rw,points,note'];
-  for (const w of result.weights) lines.push(`${w.drg},${w.cases},${w.kept},${w.avgCostFen},${w.rw},${w.points},${w.note ? `"${w.note}"` : ''}`);
+  const lastYear = opts.cases.filter((c) => c.year === opts.targetYear - 1);
+  const hospitals = hospitalIndices(lastYear, rw);
+  const br = baseRate(lastYear, rw, opts.params, `${opts.targetYear}-01-01`, opts.jurisdiction);
+  const lines = ['drg,cases,kept,avg_cost_fen,rw,points,payment_standard_fen,note'];
+  for (const w of result.weights) lines.push(`${w.drg},${w.cases},${w.kept},${w.avgCostFen},${w.rw},${w.points},${paymentStandardFen(w.rw, br.baseRateFen)},${w.note ? `"${w.note}"` : ''}`);
   await writeFile(opts.out, lines.join('\n') + '\n');
   if (opts.hospitalsOut) {
     const h = ['hospital,cases,drgs,total_weight,cmi,cost_index,time_index', ...hospitals.map((x) => `${x.hospital},${x.cases},${x.drgs},${x.totalWeight},${x.cmi},${x.costIndex},${x.timeIndex}`)];
     await writeFile(opts.hospitalsOut, h.join('\n') + '\n');
   }
-  return { result, hospitals };
+  return { result, hospitals, baseRate: br };
 }
