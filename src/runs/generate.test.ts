@@ -120,6 +120,16 @@ describe('generating a county into a directory', () => {
     for (const e of files.encounters!) expect(known.has(e.principal_dx!), e.principal_dx).toBe(true);
   });
 
+  test('charges no operation and no implant to a surgical admission without a procedure', () => {
+    const cases = new Map(files.inpatientCases!.map((c) => [c.case_id, c]));
+    const appendicitis = files.encounters!.filter((e) => e.disease_id === 'appendicitis' && e.type === 'inpatient');
+    const unoperated = appendicitis.filter((e) => cases.get(e.encounter_id!)!.procedures === '');
+    const operated = appendicitis.filter((e) => cases.get(e.encounter_id!)!.procedures !== '');
+    expect(unoperated.length).toBeGreaterThan(5);
+    expect(unoperated.every((e) => e.surgery_fen === '0' && e.materials_fen === '0')).toBe(true);
+    expect(operated.some((e) => Number(e.surgery_fen) > 0)).toBe(true);
+  });
+
   test('is byte-identical for the same seed and parameters, and different for another seed', async () => {
     const { manifest: again } = await run('b', 42);
     const { manifest: other } = await run('c', 7);

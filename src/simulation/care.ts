@@ -451,8 +451,12 @@ function chargeDrugs(ctx: CareContext, rng: Random, out: CareChunk, r: number, s
   }
 }
 
-/** Charges the variable part of an encounter by the disease's cost mix. */
-function chargeVariable(ctx: CareContext, rng: Random, out: CareChunk, r: number, s: Charging, disease: number, kind: 0 | 1, level: Level, amount: number, procedureService: number): void {
+/**
+ * Charges the variable part by the disease's cost mix. A surgical disease treated without an operation
+ * (no procedure set drawn) is charged no surgery and no implant or material share: those parts of
+ * its cost profile belong to the operation.
+ */
+function chargeVariable(ctx: CareContext, rng: Random, out: CareChunk, r: number, s: Charging, disease: number, kind: 0 | 1, level: Level, amount: number, procedureService: number, operated = true): void {
   const d = ctx.tables.catalogue.diseases[disease]!;
   const care = (kind === 0 ? d.outpatient : d.inpatient)!;
   const mix = care.mix;
@@ -460,9 +464,11 @@ function chargeVariable(ctx: CareContext, rng: Random, out: CareChunk, r: number
   const total = drugW + (1 - mix.drugs);
   if (!(total > 0)) return;
   chargeDrugs(ctx, rng, out, r, s, care.drugs, (amount * drugW) / total, kind === 1);
+  const skipOperation = kind === 1 && !operated && d.inpatient?.surgical === true;
   for (const [key, category] of MIX_CATEGORIES) {
     const share = mix[key];
     if (share <= 0) continue;
+    if (skipOperation && (category === 'surgery' || category === 'materials')) continue;
     const part = (amount * share) / total;
     let cands = ctx.tables.candidates(disease, kind, category, level);
     if (category === 'surgery' && procedureService >= 0 && ctx.tables.price(procedureService, level) !== undefined) cands = [procedureService];
@@ -575,7 +581,7 @@ function inpatientEncounter(ctx: CareContext, rng: Random, person: number, age: 
   const fixed = out.encounters.total[r]!;
   const cm = m.cost;
   const target = care.cost[level]! * 100 * cm.inpatientScale[level] * (1 + cm.severityStep * severity) * lnFactor(rng, cm.inpatientSpread);
-  chargeVariable(ctx, rng, out, r, s, disease, 1, level, Math.max(0, target - fixed), procedureService);
+  chargeVariable(ctx, rng, out, r, s, disease, 1, level, Math.max(0, target - fixed), procedureService, procedures !== '');
 
   // Referrals into this admission.
   const pop = ctx.pop;
