@@ -123,8 +123,8 @@ describe('generating a county into a directory', () => {
   test('charges no operation and no implant to a surgical admission without a procedure', () => {
     const cases = new Map(files.inpatientCases!.map((c) => [c.case_id, c]));
     const appendicitis = files.encounters!.filter((e) => e.disease_id === 'appendicitis' && e.type === 'inpatient');
-    const unoperated = appendicitis.filter((e) => cases.get(e.encounter_id!)!.procedures === '');
-    const operated = appendicitis.filter((e) => cases.get(e.encounter_id!)!.procedures !== '');
+    const unoperated = appendicitis.filter((e) => cases.get(e.encounter_id)!.procedures === '');
+    const operated = appendicitis.filter((e) => cases.get(e.encounter_id)!.procedures !== '');
     expect(unoperated.length).toBeGreaterThan(5);
     expect(unoperated.every((e) => e.surgery_fen === '0' && e.materials_fen === '0')).toBe(true);
     expect(operated.some((e) => Number(e.surgery_fen) > 0)).toBe(true);
