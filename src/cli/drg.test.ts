@@ -105,3 +105,21 @@ describe('sanyi drg weights', () => {
     expect(r.stderr).toContain('give either --cases FILE or --generated DIR');
   });
 });
+
+describe('sanyi dip catalogue', () => {
+  test('scores core and comprehensive groups and prints the budget point value', async () => {
+    const input = path.join(tmp, 'dip.csv');
+    const rows = ['year,dx,px,cost_fen'];
+    for (let i = 0; i < 15; i++) rows.push('2027,I63.900,,1000000');
+    rows.push('2027,K35.800x001,47.0100,2000000', '2027,,,5');
+    await writeFile(input, rows.join('\n') + '\n');
+    const out = path.join(tmp, 'dip-out.csv');
+    const r = await runCli(['dip', 'catalogue', '--year', '2028', '--cases', input, '--out', out]);
+    expect(r.stderr).toContain(`${input} line 18: dx is empty`);
+    expect(r.code).toBe(0);
+    // All cases: 15 × 10,000 + 20,000 = 170,000 yuan over 16 cases = 10,625 yuan on average.
+    expect((await readFile(out, 'utf8')).trimEnd().split('\n')).toEqual(['group,type,cases,avg_cost_fen,score', 'I63.9|conservative,core,15,1000000,941.1765', 'K|procedure,comprehensive,1,2000000,1882.3529']);
+    // Budget point value: 17,000,000 fen ÷ (15 × 941.1765 + 1 × 1,882.3529) points = 1,062.5 fen.
+    expect(r.stdout).toContain('2 DIP groups for 2028 (1 core with ≥ 15 cases, 1 comprehensive) from 16 cases; budget point value ¥10.6250 per point');
+  });
+});

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { DEMO_SCHEME_DIR } from '../grouper/scheme.js';
 import { groupFile } from '../runs/drg-group.js';
-import { casesFromCsv, casesFromGenerated, drgWeights } from '../runs/drg-weights.js';
+import { casesFromCsv, casesFromGenerated, dipCasesFromCsv, dipCasesFromGenerated, dipCatalogue, drgWeights } from '../runs/drg-weights.js';
 import { loadParamTree } from '../rules/params.js';
 import { readConfig } from '../runs/config.js';
 import { integerOption } from './options.js';
@@ -86,5 +86,31 @@ export function registerDrg(program: Command): void {
         `sanyi: base rate ¥${(b.baseRateFen / 100).toFixed(2)} per RW (${b.method}: ¥${(b.numeratorFen / 100).toFixed(2)} ÷ ${b.denominatorWeight} RW${b.growth !== undefined ? ` × (1 + ${b.growth})` : ''}); payment standard = RW × base rate`,
       );
       if (flags.hospitals) console.log(`sanyi: ${r.hospitals.length} hospitals → ${flags.hospitals}`);
+    });
+
+  const dip = program.command('dip').description('DIP (按病种分值付费): groups, scores and point values');
+  dip
+    .command('catalogue')
+    .description('DIP groups (core: diagnosis + treatment with enough cases; comprehensive: the rest) and scores for a year from the three years before it')
+    .requiredOption('--year <y>', 'target year', integerOption('--year'))
+    .option('--cases <file>', 'historical cases: year,dx,px,cost_fen (principal diagnosis and procedure)')
+    .option('--generated <dir>', 'or a sanyi generate directory')
+    .option('--jurisdiction <id>', 'whose dated parameters apply', 'demo')
+    .requiredOption('--out <file>', 'groups: group,type,cases,avg_cost_fen,score')
+    .action(async (flags: { year: number; cases?: string; generated?: string; jurisdiction: string; out: string }) => {
+      if (!flags.cases === !flags.generated) throw new Error('give either --cases FILE or --generated DIR');
+      const params = await loadParamTree(readConfig().paramsDir);
+      let bad = 0;
+      const cases = flags.cases
+        ? await dipCasesFromCsv(path.resolve(flags.cases), (m) => {
+            if (++bad <= 20) console.error(`sanyi: ${m}`);
+          })
+        : await dipCasesFromGenerated(path.resolve(flags.generated!));
+      const r = await dipCatalogue({ cases, targetYear: flags.year, params, jurisdiction: flags.jurisdiction, out: path.resolve(flags.out) });
+      const groups = [...r.catalogue.groups.values()];
+      const core = groups.filter((g) => g.type === 'core').length;
+      console.log(
+        `sanyi: ${groups.length} DIP groups for ${flags.year} (${core} core with ≥ ${r.catalogue.params.coreMinCases} cases, ${groups.length - core} comprehensive) from ${cases.length.toLocaleString('en')} cases; budget point value ¥${(r.budgetPointValueFen / 100).toFixed(4)} per point${bad ? `; ${bad} bad rows skipped` : ''} → ${flags.out}`,
+      );
     });
 }

@@ -82,7 +82,7 @@ describe('sanyi db migrate', () => {
 });
 
 describe('--help', () => {
-  test.each([[[]], [['serve']], [['params']], [['params', 'show']], [['params', 'list']], [['params', 'check']], [['db']], [['db', 'migrate']], [['generate']], [['drg']], [['drg', 'group']], [['drg', 'weights']]])(
+  test.each([[[]], [['serve']], [['params']], [['params', 'show']], [['params', 'list']], [['params', 'check']], [['db']], [['db', 'migrate']], [['generate']], [['drg']], [['drg', 'group']], [['drg', 'weights']], [['dip']], [['dip', 'catalogue']]])(
     'is available on sanyi %j',
     async (cmd) => {
       const r = await runCli([...cmd, '--help']);
