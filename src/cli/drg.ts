@@ -14,6 +14,7 @@ interface GroupFlags {
   out: string;
   trace?: boolean;
   check?: boolean;
+  translate?: boolean;
   progress: boolean;
 }
 
@@ -27,6 +28,7 @@ export function registerDrg(program: Command): void {
     .requiredOption('--out <file>', 'results: case_id,mdc,adrg,drg,status')
     .option('--trace', 'add a trace column: the rules that admitted the case, and the complications counted or excluded')
     .option('--check', 'add a problems column: missing principal diagnosis, codes not in the scheme\'s code tables, sex mismatch (the grouping itself is unchanged)')
+    .option('--translate', 'translate codes with the scheme\'s dx_map and proc_map tables first (statuses dx_not_mapped / proc_not_mapped)')
     .option('--no-progress', 'no progress bar')
     .action(async (flags: GroupFlags) => {
       const bar =
@@ -42,6 +44,7 @@ export function registerDrg(program: Command): void {
           output: path.resolve(flags.out),
           trace: flags.trace ?? false,
           check: flags.check ?? false,
+          translate: flags.translate ?? false,
           onProgress: (p) => bar?.update(Math.floor((p.bytes / Math.max(1, p.totalBytes)) * 100), { cases: p.cases.toLocaleString('en') }),
           onBadRow: (b) => {
             bad++;

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { Grouper, parseCaseRow } from './grouper.js';
+import { Grouper, parseCaseRow, translate } from './grouper.js';
 import { loadScheme, type Scheme } from './scheme.js';
 
 const OFFICIAL = path.resolve(process.cwd(), '../shared/data/chs-drg-1.1');
@@ -148,5 +148,33 @@ describe.runIf(hasOfficial)('properties of the grouper on CHS-DRG 1.1', () => {
       }),
       { numRuns: 3000, seed: 20261122 },
     );
+  });
+});
+
+describe('code translation (SCHEME.md §9)', () => {
+  const map = new Map([
+    ['a', 'b'],
+    ['b', 'c'],
+    ['k', 'k'],
+  ]);
+  test('overwrites the first position holding the code, one step, so a chain over [a, b] ends as [c, b]', () => {
+    expect(translate(['a', 'b'], map)).toEqual(['c', 'b']);
+    expect(translate(['k', 'a'], map)).toEqual(['k', 'b']);
+  });
+  test('stops at a code without a translation, an empty code included', () => {
+    expect(translate(['a', 'z'], map)).toBeNull();
+    expect(translate([''], map)).toBeNull();
+  });
+
+  test.runIf(hasOfficial)('reports dx_not_mapped and proc_not_mapped, and groups translated codes like their translations', async () => {
+    const g = new Grouper(await loadScheme(OFFICIAL, { translation: true }));
+    const scheme = g.scheme;
+    expect(g.group(parseCaseRow('T1,1,68,,,,9,1,NOT.A.CODE,')!.input, { translate: true }).status).toBe('dx_not_mapped');
+    expect(g.group(parseCaseRow('T2,1,68,,,,9,1,I63.900,')!.input, { translate: true }).status).toBe('proc_not_mapped');
+    const [old, target] = [...scheme.dxMap!].find(([k, v]) => k !== v && scheme.dxMap!.get(v) === v)!;
+    const px = '88.5500';
+    const a = g.group(parseCaseRow(`T3,1,68,,,,9,1,${old},${px}`)!.input, { translate: true });
+    const b = g.group(parseCaseRow(`T4,1,68,,,,9,1,${target},${px}`)!.input);
+    expect(a.drg).toBe(b.drg);
   });
 });

@@ -10,7 +10,7 @@
  */
 import type { Condition, Scheme, SchemeMdc } from './scheme.js';
 
-export type GroupStatus = 'grouped' | 'ungroupable' | 'ambiguous' | 'check_failed';
+export type GroupStatus = 'grouped' | 'ungroupable' | 'ambiguous' | 'check_failed' | 'dx_not_mapped' | 'proc_not_mapped';
 
 export interface GroupInput {
   sex: string;
@@ -595,9 +595,19 @@ export class Grouper {
     return r;
   }
 
-  /** Groups one case. With `trace`, the result lists the steps taken. Results without a trace are shared frozen objects. */
-  group(input: GroupInput, opts: { trace?: boolean } = {}): GroupResult {
+  /** Groups one case. With `trace`, the result lists the steps taken. Results without a trace are shared frozen objects.
+   * With `translate` (the scheme must be loaded with translation tables), codes are translated first (SCHEME.md §9). */
+  group(input: GroupInput, opts: { trace?: boolean; translate?: boolean } = {}): GroupResult {
     const trace: string[] | undefined = opts.trace ? [] : undefined;
+    if (opts.translate) {
+      const { dxMap, procMap } = this.scheme;
+      if (!dxMap || !procMap) throw new Error('code translation needs the scheme loaded with its dx_map and proc_map tables');
+      const dx = translate(input.dx.map((x, i, a) => (i === a.length - 1 ? stripDotZero(x) : x)), dxMap);
+      if (!dx) return trace ? { ...DX_NOT_MAPPED, trace: ['a diagnosis code has no translation'] } : DX_NOT_MAPPED;
+      const px = translate(input.px.map((x, i, a) => (i === a.length - 1 ? stripDotZero(x) : x)), procMap);
+      if (!px) return trace ? { ...PROC_NOT_MAPPED, trace: ['a procedure code has no translation'] } : PROC_NOT_MAPPED;
+      input = { ...input, dx, px };
+    }
     if (this.#load(input) === 'check_failed') {
       trace?.push(stripDotZero(input.sex) === '' ? 'pre-check failed: sex is empty' : 'pre-check failed: a newborn (age 0, ≤ 28 days) must have a birth weight');
       return trace ? { ...CHECK_FAILED, trace } : CHECK_FAILED;
@@ -657,6 +667,24 @@ export class Grouper {
 }
 
 const EMPTY_TEXT: string[] = [];
+const DX_NOT_MAPPED: GroupResult = Object.freeze({ drg: '0000', adrg: '00', mdc: '0000', status: 'dx_not_mapped' });
+const PROC_NOT_MAPPED: GroupResult = Object.freeze({ drg: '0000', adrg: '00', mdc: '0000', status: 'proc_not_mapped' });
+
+/**
+ * SCHEME.md §9: walk the list by position; a code without a translation stops (null); otherwise the
+ * first position currently holding the code takes its translation (one step, so chains end as the
+ * reference leaves them: [a, b] with a → b, b → c becomes [c, b]).
+ */
+export function translate(list: readonly string[], map: ReadonlyMap<string, string>): string[] | null {
+  const l = list.length ? [...list] : [''];
+  for (let i = 0; i < l.length; i++) {
+    const x = l[i]!;
+    const y = map.get(x);
+    if (y === undefined) return null;
+    if (y !== x) l[l.indexOf(x)] = y;
+  }
+  return l;
+}
 const CHECK_FAILED: GroupResult = Object.freeze({ drg: '0000', adrg: '00', mdc: '0000', status: 'check_failed' });
 const UNGROUPABLE: GroupResult = Object.freeze({ drg: '0000', adrg: '00', mdc: '0000', status: 'ungroupable' });
 

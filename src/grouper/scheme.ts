@@ -74,6 +74,9 @@ export interface Scheme {
   /** The code tables of valid diagnoses and procedures, when the scheme names them. */
   diagnoses: Set<string> | undefined;
   procedures: Set<string> | undefined;
+  /** Code translation tables (SCHEME.md §9), loaded when asked for. */
+  dxMap?: Map<string, string>;
+  procMap?: Map<string, string>;
 }
 
 /** The demonstration scheme shipped with sanyi (schemes/demo): it groups the synthetic county's cases. */
@@ -105,7 +108,7 @@ function groupMap(file: string, raw: unknown, problems: string[]): Map<string, s
 }
 
 /** Reads and validates a scheme directory (scheme.json and the tables it names). */
-export async function loadScheme(dir: string): Promise<Scheme> {
+export async function loadScheme(dir: string, opts: { translation?: boolean } = {}): Promise<Scheme> {
   const problems: string[] = [];
   const file = path.join(dir, 'scheme.json');
   const raw = await readJson(file, problems);
@@ -161,10 +164,19 @@ export async function loadScheme(dir: string): Promise<Scheme> {
     }
     return new Set(Object.keys(raw));
   };
+  let dxMap: Map<string, string> | undefined;
+  let procMap: Map<string, string> | undefined;
+  if (opts.translation) {
+    if (!s.tables.dx_map || !s.tables.proc_map) problems.push(`${file}: tables names no dx_map and proc_map, which code translation needs`);
+    else {
+      dxMap = groupMap(tableFile('dx_map'), await readJson(tableFile('dx_map'), problems), problems);
+      procMap = groupMap(tableFile('proc_map'), await readJson(tableFile('proc_map'), problems), problems);
+    }
+  }
   const diagnoses = await codeTable('diagnoses');
   const procedures = await codeTable('procedures');
   if (s.counts?.mdc !== undefined && s.counts.mdc !== mdcs.size) problems.push(`${file}: counts.mdc is ${s.counts.mdc} but ${mdcs.size} MDCs are defined`);
   if (s.counts?.drg !== undefined && s.counts.drg !== drgs.size) problems.push(`${file}: counts.drg is ${s.counts.drg} but ${drgs.size} DRGs are defined`);
   if (problems.length) throw new SchemeError(problems);
-  return { dir, name: s.scheme, version: s.version, ungroupableCode: s.ungroupable_code, mdcOrder: s.mdc_order, mdcs, lists, mcc, cc, cce, drgNames, diagnoses, procedures };
+  return { dir, name: s.scheme, version: s.version, ungroupableCode: s.ungroupable_code, mdcOrder: s.mdc_order, mdcs, lists, mcc, cc, cce, drgNames, diagnoses, procedures, ...(dxMap && procMap ? { dxMap, procMap } : {}) };
 }

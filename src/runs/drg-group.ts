@@ -17,6 +17,8 @@ export interface DrgGroupOptions {
   trace?: boolean;
   /** Add a `problems` column: unknown codes, missing principal diagnosis, sex mismatch. */
   check?: boolean;
+  /** Translate codes with the scheme's dx_map / proc_map first (SCHEME.md §9). */
+  translate?: boolean;
   onProgress?: (p: { bytes: number; totalBytes: number; cases: number }) => void;
   onBadRow?: (b: { line: number; problem: string }) => void;
 }
@@ -34,7 +36,7 @@ const HEADER = 'case_id,sex,age,age_days,birth_weight,dept,los,disposition,diagn
 
 export async function groupFile(opts: DrgGroupOptions): Promise<DrgGroupSummary> {
   const t0 = performance.now();
-  const grouper = new Grouper(await loadScheme(opts.scheme));
+  const grouper = new Grouper(await loadScheme(opts.scheme, { translation: opts.translate ?? false }));
   const totalBytes = (await stat(opts.input)).size;
   const columns = ['case_id', 'mdc', 'adrg', 'drg', 'status', ...(opts.trace ? ['trace'] : []), ...(opts.check ? ['problems'] : [])];
   const out = new ByteWriter(opts.output).header(columns);
@@ -61,11 +63,11 @@ export async function groupFile(opts: DrgGroupOptions): Promise<DrgGroupSummary>
     let caseId: string;
     let r: GroupResult;
     let problems: string[] = [];
-    if (opts.trace || opts.check) {
+    if (opts.trace || opts.check || opts.translate) {
       const row = parseCaseRow(text);
       if (!row) return bad(line);
       caseId = row.caseId;
-      r = grouper.group(row.input, opts.trace ? { trace: true } : {});
+      r = grouper.group(row.input, { trace: opts.trace ?? false, translate: opts.translate ?? false });
       if (opts.check) problems = grouper.check(row.input);
       if (problems.length) withProblems++;
     } else {
