@@ -123,3 +123,19 @@ describe('sanyi dip catalogue', () => {
     expect(r.stdout).toContain('2 DIP groups for 2028 (1 core with ≥ 15 cases, 1 comprehensive) from 16 cases; budget point value ¥10.6250 per point');
   });
 });
+
+describe('sanyi drg group --strict', () => {
+  test('refuses records with a problem as invalid, with the reasons, and groups the others', async () => {
+    const input = path.join(tmp, 'strict.csv');
+    await writeFile(input, 'case_id,sex,age,age_days,birth_weight,dept,los,disposition,diagnoses,procedures\nA,1,70,,,,10,1,I63.900|Q99.999,\nB,2,70,,,,8,1,N40.x00,\nC,1,70,,,,10,1,I63.900,\n');
+    const out = path.join(tmp, 'strict-out.csv');
+    const r = await runCli(['drg', 'group', '--in', input, '--out', out, '--strict', '--no-progress']);
+    expect(r.code).toBe(0);
+    expect((await readFile(out, 'utf8')).trimEnd().split('\n')).toEqual([
+      'case_id,mdc,adrg,drg,status,problems',
+      'A,0000,00,0000,invalid,unknown diagnosis code Q99.999',
+      'B,0000,00,0000,invalid,"sex mismatch: N40.x00 is a diagnosis of MDC M, for sex 1, but the sex is ""2"""',
+      'C,MDCB,BR2,BR25,grouped,',
+    ]);
+  });
+});

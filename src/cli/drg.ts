@@ -15,6 +15,7 @@ interface GroupFlags {
   trace?: boolean;
   check?: boolean;
   translate?: boolean;
+  strict?: boolean;
   progress: boolean;
 }
 
@@ -28,6 +29,7 @@ export function registerDrg(program: Command): void {
     .requiredOption('--out <file>', 'results: case_id,mdc,adrg,drg,status')
     .option('--trace', 'add a trace column: the rules that admitted the case, and the complications counted or excluded')
     .option('--check', 'add a problems column: missing principal diagnosis, codes not in the scheme\'s code tables, sex mismatch (the grouping itself is unchanged)')
+    .option('--strict', 'refuse records with a problem (see --check): status invalid, the reasons in the problems column')
     .option('--translate', 'translate codes with the scheme\'s dx_map and proc_map tables first (statuses dx_not_mapped / proc_not_mapped)')
     .option('--no-progress', 'no progress bar')
     .action(async (flags: GroupFlags) => {
@@ -45,6 +47,7 @@ export function registerDrg(program: Command): void {
           trace: flags.trace ?? false,
           check: flags.check ?? false,
           translate: flags.translate ?? false,
+          strict: flags.strict ?? false,
           onProgress: (p) => bar?.update(Math.floor((p.bytes / Math.max(1, p.totalBytes)) * 100), { cases: p.cases.toLocaleString('en') }),
           onBadRow: (b) => {
             bad++;
@@ -54,7 +57,7 @@ export function registerDrg(program: Command): void {
         });
         bar?.stop();
         const statuses = Object.entries(s.byStatus).map(([k, n]) => `${k} ${n.toLocaleString('en')}`).join(', ');
-        console.log(`sanyi: grouped ${s.cases.toLocaleString('en')} cases in ${s.seconds.toFixed(1)} s (${Math.round(s.cases / s.seconds).toLocaleString('en')} cases/s): ${statuses}${flags.check ? `; ${s.withProblems.toLocaleString('en')} with problems` : ''}${s.badRows ? `; ${s.badRows} bad rows skipped` : ''} → ${flags.out}`);
+        console.log(`sanyi: grouped ${s.cases.toLocaleString('en')} cases in ${s.seconds.toFixed(1)} s (${Math.round(s.cases / s.seconds).toLocaleString('en')} cases/s): ${statuses}${flags.check || flags.strict ? `; ${s.withProblems.toLocaleString('en')} with problems` : ''}${s.badRows ? `; ${s.badRows} bad rows skipped` : ''} → ${flags.out}`);
       } finally {
         bar?.stop();
       }

@@ -10,7 +10,7 @@
  */
 import type { Condition, Scheme, SchemeMdc } from './scheme.js';
 
-export type GroupStatus = 'grouped' | 'ungroupable' | 'ambiguous' | 'check_failed' | 'dx_not_mapped' | 'proc_not_mapped';
+export type GroupStatus = 'grouped' | 'ungroupable' | 'ambiguous' | 'check_failed' | 'dx_not_mapped' | 'proc_not_mapped' | 'invalid';
 
 export interface GroupInput {
   sex: string;
@@ -46,6 +46,8 @@ export interface GroupResult {
   status: GroupStatus;
   /** The steps taken, when asked for. */
   trace?: string[];
+  /** Why the input is invalid (status `invalid`, strict mode only). */
+  reasons?: string[];
 }
 
 /** SCHEME.md §2.3: a field ending in ".0" loses it, once. */
@@ -597,8 +599,13 @@ export class Grouper {
 
   /** Groups one case. With `trace`, the result lists the steps taken. Results without a trace are shared frozen objects.
    * With `translate` (the scheme must be loaded with translation tables), codes are translated first (SCHEME.md §9). */
-  group(input: GroupInput, opts: { trace?: boolean; translate?: boolean } = {}): GroupResult {
+  group(input: GroupInput, opts: { trace?: boolean; translate?: boolean; strict?: boolean } = {}): GroupResult {
     const trace: string[] | undefined = opts.trace ? [] : undefined;
+    if (opts.strict) {
+      // Strict mode: a record with a problem (see check) is not grouped but refused with its reasons.
+      const reasons = this.check(input);
+      if (reasons.length) return { drg: '0000', adrg: '00', mdc: '0000', status: 'invalid', reasons, ...(trace ? { trace: [`invalid input: ${reasons.join('; ')}`] } : {}) };
+    }
     if (opts.translate) {
       const { dxMap, procMap } = this.scheme;
       if (!dxMap || !procMap) throw new Error('code translation needs the scheme loaded with its dx_map and proc_map tables');

@@ -19,6 +19,8 @@ export interface DrgGroupOptions {
   check?: boolean;
   /** Translate codes with the scheme's dx_map / proc_map first (SCHEME.md §9). */
   translate?: boolean;
+  /** Refuse records with problems: status `invalid`, reasons in the `problems` column. */
+  strict?: boolean;
   onProgress?: (p: { bytes: number; totalBytes: number; cases: number }) => void;
   onBadRow?: (b: { line: number; problem: string }) => void;
 }
@@ -38,7 +40,8 @@ export async function groupFile(opts: DrgGroupOptions): Promise<DrgGroupSummary>
   const t0 = performance.now();
   const grouper = new Grouper(await loadScheme(opts.scheme, { translation: opts.translate ?? false }));
   const totalBytes = (await stat(opts.input)).size;
-  const columns = ['case_id', 'mdc', 'adrg', 'drg', 'status', ...(opts.trace ? ['trace'] : []), ...(opts.check ? ['problems'] : [])];
+  const withProblemsColumn = opts.check || opts.strict;
+  const columns = ['case_id', 'mdc', 'adrg', 'drg', 'status', ...(opts.trace ? ['trace'] : []), ...(withProblemsColumn ? ['problems'] : [])];
   const out = new ByteWriter(opts.output).header(columns);
   let withProblems = 0;
   const byStatus: Record<string, number> = {};
@@ -63,12 +66,12 @@ export async function groupFile(opts: DrgGroupOptions): Promise<DrgGroupSummary>
     let caseId: string;
     let r: GroupResult;
     let problems: string[] = [];
-    if (opts.trace || opts.check || opts.translate) {
+    if (opts.trace || withProblemsColumn || opts.translate) {
       const row = parseCaseRow(text);
       if (!row) return bad(line);
       caseId = row.caseId;
-      r = grouper.group(row.input, { trace: opts.trace ?? false, translate: opts.translate ?? false });
-      if (opts.check) problems = grouper.check(row.input);
+      r = grouper.group(row.input, { trace: opts.trace ?? false, translate: opts.translate ?? false, strict: opts.strict ?? false });
+      problems = r.reasons ?? (opts.check ? grouper.check(row.input) : []);
       if (problems.length) withProblems++;
     } else {
       const g = grouper.groupRow(text);
@@ -83,7 +86,7 @@ export async function groupFile(opts: DrgGroupOptions): Promise<DrgGroupSummary>
     if (!tail) encodedResults.set(key, (tail = Buffer.from(`${r.mdc},${r.adrg},${r.drg},${r.status}`, 'utf8')));
     out.text(caseId).comma().bytes(tail);
     if (opts.trace) out.comma().text((r.trace ?? []).join(' | '));
-    if (opts.check) out.comma().text(problems.join(' | '));
+    if (withProblemsColumn) out.comma().text(problems.join(' | '));
     out.end();
   };
   try {
