@@ -34,7 +34,7 @@ const MAX_YEAR = 9999;
 // ---------------------------------------------------------------------------------------------
 // Civil dates ↔ day numbers (days since 1970-01-01)
 
-interface Civil {
+export interface Civil {
   y: number;
   m: number;
   d: number;
@@ -50,7 +50,7 @@ function daysInMonth(y: number, m: number): number {
 }
 
 /** Days from 1970-01-01 to y-m-d (Hinnant, "chrono-compatible low-level date algorithms"). */
-function daysFromCivil(y: number, m: number, d: number): number {
+export function daysFromCivil(y: number, m: number, d: number): number {
   y -= m <= 2 ? 1 : 0;
   const era = Math.floor(y / 400);
   const yoe = y - era * 400; // [0, 399]
@@ -60,7 +60,7 @@ function daysFromCivil(y: number, m: number, d: number): number {
 }
 
 /** Inverse of `daysFromCivil`. */
-function civilFromDays(z: number): Civil {
+export function civilFromDays(z: number): Civil {
   z += 719468;
   const era = Math.floor(z / 146097);
   const doe = z - era * 146097;

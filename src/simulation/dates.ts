@@ -1,33 +1,19 @@
 /**
  * Day numbers for bulk work: a date is the count of days since 1970-01-01 (proleptic Gregorian), so
- * the generator stores dates in typed arrays and formats them once per distinct day.
- * Algorithms: Howard Hinnant, "chrono-compatible low-level date algorithms" (days_from_civil,
- * civil_from_days), in integer arithmetic.
+ * the generator stores dates in typed arrays and formats them once per distinct day. The civil-date
+ * arithmetic is the period module's (rules/period.ts).
  */
-import type { IsoDate } from '../rules/period.js';
+import { civilFromDays, daysFromCivil, type IsoDate } from '../rules/period.js';
 
 /** Days since 1970-01-01 of a calendar date (month 1–12). */
 export function dayNumber(year: number, month: number, day: number): number {
-  const y = month <= 2 ? year - 1 : year;
-  const era = Math.floor(y / 400);
-  const yoe = y - era * 400;
-  const mp = (month + 9) % 12;
-  const doy = Math.floor((153 * mp + 2) / 5) + day - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146097 + doe - 719468;
+  return daysFromCivil(year, month, day);
 }
 
 /** The calendar date of a day number. */
 export function civilDate(n: number): { year: number; month: number; day: number } {
-  const z = n + 719468;
-  const era = Math.floor(z / 146097);
-  const doe = z - era * 146097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  const month = mp < 10 ? mp + 3 : mp - 9;
-  return { year: yoe + era * 400 + (month <= 2 ? 1 : 0), month, day };
+  const c = civilFromDays(n);
+  return { year: c.y, month: c.m, day: c.d };
 }
 
 const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n));
