@@ -386,6 +386,17 @@ describe('allocate', () => {
     expect(() => allocate(1.5, [1])).toThrow(MoneyError);
   });
 
+  test('gives the same parts on its integer fast path as on its exact decimal path (property)', () => {
+    // Integer shares take the double-arithmetic path; the same shares divided by 10 are decimals and
+    // take the BigInt path. The proportions are equal, so the parts must be.
+    fc.assert(
+      fc.property(fc.integer({ min: -1e9, max: 1e9 }), fc.array(fc.integer({ min: 0, max: 1e6 }), { minLength: 1, maxLength: 8 }).filter((a) => a.some((x) => x > 0)), (t, shares) => {
+        expect(allocate(t, shares)).toEqual(allocate(t, shares.map((x) => x / 10)));
+      }),
+      { seed: 11, numRuns: 2000 },
+    );
+  });
+
   test('works for the largest totals', () => {
     const parts = allocate(MAX, [1, 1, 1]);
     expect(parts.reduce((a, b) => a + BigInt(b), 0n)).toBe(BigInt(MAX));

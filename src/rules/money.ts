@@ -357,6 +357,41 @@ export function divRound(amount: Fen, divisor: bigint | number, rounding: Roundi
 // ---------------------------------------------------------------------------------------------
 // Allocation
 
+/**
+ * `allocate` for integer shares whose products with the total stay below 2^53: the same
+ * largest-remainder result in double arithmetic (exact here), without BigInt. Undefined otherwise.
+ */
+function allocateSmall(total: Fen, shares: readonly number[]): Fen[] | undefined {
+  let w = 0;
+  for (const s of shares) {
+    if (!Number.isSafeInteger(s) || s < 0) return undefined;
+    w += s;
+  }
+  const t = Math.abs(total);
+  if (w === 0 || !Number.isSafeInteger(w) || t * w > MAX) return undefined;
+  const n = shares.length;
+  const parts = new Array<number>(n);
+  const rem = new Array<number>(n);
+  let given = 0;
+  for (let i = 0; i < n; i++) {
+    const p = t * shares[i]!;
+    const q = Math.floor(p / w);
+    parts[i] = q;
+    rem[i] = p - q * w;
+    given += q;
+  }
+  let left = t - given;
+  while (left-- > 0) {
+    let best = 0;
+    for (let i = 1; i < n; i++) if (rem[i]! > rem[best]!) best = i;
+    parts[best]!++;
+    rem[best] = -1;
+  }
+  const sign = total < 0 ? -1 : 1;
+  for (let i = 0; i < n; i++) parts[i] = sign * parts[i]! + 0;
+  return parts;
+}
+
 /** Options for `allocate`. */
 export interface AllocateOptions {
   /** Names the allocation in error messages. */
@@ -373,6 +408,8 @@ export interface AllocateOptions {
 export function allocate(total: Fen, shares: readonly number[], opts: AllocateOptions = {}): Fen[] {
   const what = opts.what ?? 'allocate';
   assertFen(total, `${what}: total`);
+  const fast = allocateSmall(total, shares);
+  if (fast !== undefined) return fast;
   const decs = shares.map((s, i) => {
     if (typeof s !== 'number' || !Number.isFinite(s) || s < 0) {
       throw new MoneyError(`${what}: share[${i}] must be a finite non-negative number, got ${show(s)}`);
