@@ -425,6 +425,15 @@ for (const backend of backends) {
       });
     });
 
+    describe('copyOut', () => {
+      it('reads the rows of a select as CSV, quoting what needs quoting and leaving null empty', async () => {
+        await store.exec(`create temporary table copy_out_t (id int, name text, note text)`);
+        await store.query(`insert into copy_out_t values (1, '县医院', null), (2, 'a,b', 'say "hi"')`);
+        expect(await store.copyOut('select id, name, note from copy_out_t order by id')).toBe('1,县医院,\n2,"a,b","say ""hi"""\n');
+        expect(await store.copyOut('select id from copy_out_t where id > 5')).toBe('');
+      });
+    });
+
     it('closes idempotently and refuses calls afterwards', async () => {
       const db = await backend.open();
       await db.close();

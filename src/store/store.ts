@@ -20,7 +20,7 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { PGlite, type Transaction as PgliteTransactionHandle } from '@electric-sql/pglite';
 import pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
+import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { createTableRelationsHelpers, extractTablesRelationalConfig, type ExtractTablesWithRelations } from 'drizzle-orm';
 import { PgDialect, type PgDatabase, type PgQueryResultHKT, type PgTransaction } from 'drizzle-orm/pg-core';
 import { drizzle as drizzleNodePg, NodePgSession, NodePgTransaction } from 'drizzle-orm/node-postgres';
@@ -106,6 +106,12 @@ export interface Store extends Queryable {
    * On PGlite the row source must not use the store while copyInto runs (one connection).
    */
   copyInto(table: CopyTable, columns: readonly string[], rows: CopyRows, opts?: CopyOptions): Promise<CopyResult>;
+  /**
+   * The rows of a SELECT (no parameters) as CSV text without a header, through COPY … TO: the fast
+   * way to read many rows (on PGlite 10× faster than a query, whose rows are parsed one by one).
+   * The whole result is held in memory: read in chunks (e.g. by id range) when it is large.
+   */
+  copyOut(select: string): Promise<string>;
   /** Closes the pool or the embedded database. Idempotent. */
   close(): Promise<void>;
 }
@@ -222,6 +228,7 @@ abstract class BaseStore implements Store {
 
   abstract query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]>;
   abstract exec(sql: string): Promise<void>;
+  abstract copyOut(select: string): Promise<string>;
   abstract transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
   abstract copyInto(table: CopyTable, columns: readonly string[], rows: CopyRows, opts?: CopyOptions): Promise<CopyResult>;
   protected abstract doClose(): Promise<void>;
@@ -371,6 +378,12 @@ export class PgliteStore extends BaseStore {
       rows,
       opts,
     );
+  }
+
+  async copyOut(select: string): Promise<string> {
+    this.check('copyOut');
+    const res = await this.#pg.query(`COPY (${select}) TO '/dev/blob' WITH (FORMAT csv)`);
+    return res.blob ? await res.blob.text() : '';
   }
 
   /** A tarball of the whole data directory (uncompressed); open it with openStore({ loadDataDir }). */
@@ -547,6 +560,19 @@ class PostgresStore extends BaseStore {
   async copyInto(table: CopyTable, columns: readonly string[], rows: CopyRows, opts?: CopyOptions): Promise<CopyResult> {
     this.check('copyInto');
     return await copyInBatches('postgres', (fn) => pgTransaction(this.#pool, (client) => fn(pgCopyConnection(client))), table, columns, rows, opts);
+  }
+
+  async copyOut(select: string): Promise<string> {
+    this.check('copyOut');
+    const client = await this.#pool.connect();
+    try {
+      const stream = client.query(copyTo(`COPY (${select}) TO STDOUT WITH (FORMAT csv)`));
+      const parts: Buffer[] = [];
+      for await (const chunk of stream) parts.push(chunk as Buffer);
+      return Buffer.concat(parts).toString('utf8');
+    } finally {
+      client.release();
+    }
   }
 
   protected async doClose(): Promise<void> {

@@ -212,6 +212,7 @@ function withCleanup(store: Store, cleanup: () => Promise<void>): Store {
     transaction: (fn) => store.transaction(fn),
     migrate: (opts) => store.migrate(opts),
     copyInto: (table, columns, rows, opts) => store.copyInto(table, columns, rows, opts),
+    copyOut: (select) => store.copyOut(select),
     close() {
       closing ??= store.close().then(cleanup);
       return closing;
