@@ -11,6 +11,7 @@ import { registerDrg } from './drg.js';
 import { registerGenerate } from './generate.js';
 import { registerParams } from './params.js';
 import { registerServe } from './serve.js';
+import { registerSettle } from './settle.js';
 
 const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -25,6 +26,7 @@ export function buildCli(): Command {
   registerDb(program);
   registerGenerate(program);
   registerDrg(program);
+  registerSettle(program);
   return program;
 }
 

@@ -22,6 +22,8 @@ export interface InstitutionInfo {
   grade: 'primary' | 'secondary' | 'tertiary';
   inCounty: boolean;
   kind: string;
+  /** The township (乡镇) a township centre or village clinic serves; null for others. */
+  townshipId?: string | null;
 }
 
 export interface EncounterColumns {

@@ -108,6 +108,23 @@ describe('generating a county into a directory', () => {
     }
   });
 
+  test('splits each encounter by insurance class: class B and class C subtotals equal the sums of its B and C lines', () => {
+    const byClass = new Map<string, { B: number; C: number }>();
+    for (const l of [...files.chargeLines!, ...files.drugLines!]) {
+      const s = byClass.get(l.encounter_id!) ?? { B: 0, C: 0 };
+      if (l.class === 'B' || l.class === 'C') s[l.class] += Number(l.amount_fen);
+      byClass.set(l.encounter_id!, s);
+    }
+    let withB = 0;
+    for (const e of files.encounters!) {
+      const [b, c] = [Number(e.class_b_fen), Number(e.class_c_fen)];
+      expect([b, c], e.encounter_id).toEqual([byClass.get(e.encounter_id!)?.B ?? 0, byClass.get(e.encounter_id!)?.C ?? 0]);
+      expect(b + c).toBeLessThanOrEqual(Number(e.total_fen));
+      if (b > 0) withB++;
+    }
+    expect(withB).toBeGreaterThan(0);
+  });
+
   test('uses only diagnosis codes of the catalogue and marks newborn cases with age in days and birth weight', () => {
     const known = new Set(fixture.diseases.flatMap((d) => [...(d.outpatient?.dx ?? []), ...(d.inpatient?.dx ?? []), ...(d.inpatient?.secondary.map((s) => s.code) ?? [])]));
     const procs = new Set(fixture.diseases.flatMap((d) => d.inpatient?.procedures.flatMap((p) => p.codes) ?? []));

@@ -162,6 +162,7 @@ class CsvSink implements GenerationSink {
       enc.comma().int(e.total[r]!);
       const base = r * N_FEES;
       for (let k = 0; k < N_FEES; k++) enc.comma().int(e.fees[base + k]!);
+      enc.comma().int(e.classB[r]!).comma().int(e.classC[r]!);
       enc.end();
     }
     const cl = chunk.chargeLines;

@@ -34,6 +34,9 @@ export class EncounterBatch {
   total = new Float64Array(0);
   /** N_FEES amounts per encounter, row-major. */
   fees = new Float64Array(0);
+  /** Amounts of insurance class B (乙类) and class C (丙类) lines; class A is the rest of the total. */
+  classB = new Float64Array(0);
+  classC = new Float64Array(0);
 
   constructor(capacity = 1024) {
     this.#resize(capacity);
@@ -55,6 +58,8 @@ export class EncounterBatch {
     this.referral = grown(this.referral, cap);
     this.total = grown(this.total, cap);
     this.fees = grown(this.fees, cap * N_FEES);
+    this.classB = grown(this.classB, cap);
+    this.classC = grown(this.classC, cap);
   }
 
   /** Appends a zeroed row and returns its index. */
@@ -63,6 +68,8 @@ export class EncounterBatch {
     const r = this.length++;
     this.fees.fill(0, r * N_FEES, (r + 1) * N_FEES);
     this.total[r] = 0;
+    this.classB[r] = 0;
+    this.classC[r] = 0;
     this.referral[r] = -1;
     return r;
   }

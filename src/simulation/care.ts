@@ -389,11 +389,17 @@ function institutionFor(ctx: CareContext, rng: Random, person: number, level: nu
 }
 
 /** Adds a line to the encounter (charge or drug) and its fee category. */
-function addLine(lines: LineBatch, enc: EncounterBatch, r: number, lineNo: number, item: number, qty: number, price: number, category: number): void {
+function addLine(lines: LineBatch, enc: EncounterBatch, r: number, lineNo: number, item: number, qty: number, price: number, category: number, klass: 'A' | 'B' | 'C'): void {
   lines.push(enc.id[r]!, lineNo, item, qty, price, enc.start[r]!, enc.institution[r]!);
-  const amount = qty * price;
+  bookLine(enc, r, qty * price, category, klass);
+}
+
+/** Adds a line's amount to the encounter's total, its fee category and its insurance class. */
+function bookLine(enc: EncounterBatch, r: number, amount: number, category: number, klass: 'A' | 'B' | 'C'): void {
   enc.fees[r * N_FEES + category] = (enc.fees[r * N_FEES + category] ?? 0) + amount;
   enc.total[r] = (enc.total[r] ?? 0) + amount;
+  if (klass === 'B') enc.classB[r] = (enc.classB[r] ?? 0) + amount;
+  else if (klass === 'C') enc.classC[r] = (enc.classC[r] ?? 0) + amount;
 }
 
 interface Charging {
@@ -403,8 +409,8 @@ interface Charging {
 function chargeService(ctx: CareContext, out: CareChunk, r: number, s: Charging, service: number, qty: number, level: Level): void {
   const price = ctx.tables.price(service, level);
   if (price === undefined || qty <= 0) return;
-  const cat = FEE_INDEX[ctx.tables.catalogue.services[service]!.category];
-  addLine(out.chargeLines, out.encounters, r, ++s.lineNo, service, qty, price, cat);
+  const item = ctx.tables.catalogue.services[service]!;
+  addLine(out.chargeLines, out.encounters, r, ++s.lineNo, service, qty, price, FEE_INDEX[item.category], item.class);
 }
 
 /** Splits an amount over one or two candidate items as whole quantities. */
@@ -444,10 +450,7 @@ function chargeDrugs(ctx: CareContext, rng: Random, out: CareChunk, r: number, s
     const qty = Math.max(1, Math.min(9999, Math.round(part / drug.priceFen)));
     if (k > 0 && part < drug.priceFen / 2) continue;
     out.drugLines.push(out.encounters.id[r]!, ++s.lineNo, di, qty, drug.priceFen, out.encounters.start[r]!, out.encounters.institution[r]!);
-    const a2 = qty * drug.priceFen;
-    const enc = out.encounters;
-    enc.fees[r * N_FEES + FEE_INDEX[drug.category]] = (enc.fees[r * N_FEES + FEE_INDEX[drug.category]] ?? 0) + a2;
-    enc.total[r] = (enc.total[r] ?? 0) + a2;
+    bookLine(out.encounters, r, qty * drug.priceFen, FEE_INDEX[drug.category], drug.class);
   }
 }
 

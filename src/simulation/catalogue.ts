@@ -22,7 +22,7 @@ export type CareLevel = (typeof CARE_LEVELS)[number];
 export const INPATIENT_LEVELS = ['township', 'county', 'out_of_county'] as const;
 
 export { FEE_CATEGORIES, FEE_CATEGORY_LABELS, type FeeCategory } from '../rules/fees.js';
-import { FEE_CATEGORIES, type FeeCategory } from '../rules/fees.js';
+import { FEE_CATEGORIES } from '../rules/fees.js';
 
 /** Chronic conditions a person can carry; each drives follow-up visits to the disease marked with it. */
 export const CHRONIC_CONDITIONS = ['hypertension', 'diabetes', 'copd', 'chd', 'stroke'] as const;

@@ -12,7 +12,9 @@ describe('the generated files', () => {
 
   test('give every encounter one column per settlement-list fee category, in the catalogue order', () => {
     const cols = GENERATED_FILES.encounters.columns.map((c) => c.name);
-    expect(cols.slice(-FEE_CATEGORIES.length)).toEqual(FEE_CATEGORIES.map((c) => `${c}_fen`));
+    const first = cols.indexOf('total_fen') + 1;
+    expect(cols.slice(first, first + FEE_CATEGORIES.length)).toEqual(FEE_CATEGORIES.map((c) => `${c}_fen`));
+    expect(cols.slice(first + FEE_CATEGORIES.length)).toEqual(['class_b_fen', 'class_c_fen']);
   });
 
   test("put the inpatient cases in the grouper's input columns", () => {

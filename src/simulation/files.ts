@@ -100,7 +100,7 @@ export const GENERATED_FILES = {
   },
   encounters: {
     file: 'encounters.csv',
-    doc: 'Every outpatient, emergency and inpatient encounter, with its fee-category totals. total_fen = the sum of the 14 fee columns = the sum of its charge and drug lines.',
+    doc: 'Every outpatient, emergency and inpatient encounter, with its fee-category totals and its insurance-class subtotals. total_fen = the sum of the 14 fee columns = the sum of its charge and drug lines; class_b_fen and class_c_fen split the same total by insurance class (class A is the rest).',
     columns: [
       c('encounter_id', 'id (integer)'),
       c('person_id', 'patient'),
@@ -117,6 +117,8 @@ export const GENERATED_FILES = {
       c('referral_id', 'the referral that sent the patient here; empty when none'),
       c('total_fen', 'total charges'),
       ...FEE_COLUMNS,
+      c('class_b_fen', 'sum of its class B (乙类) charge and drug lines'),
+      c('class_c_fen', 'sum of its class C (丙类) charge and drug lines'),
     ],
   },
   chargeLines: {

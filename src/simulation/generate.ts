@@ -14,6 +14,8 @@ import { CareStats, CareTables, generateCare, type CareContext, type Counters } 
 import { buildCounty, type County } from './county.js';
 import { calibrationReport, type CalibrationReport } from './calibration.js';
 import { ParamReader, resolveTargets, resolveYearModel, type UsedParam, type YearModel } from './model.js';
+import { injectPatterns, type Injected, type InjectionOptions } from './inject.js';
+import { daysFromCivil } from '../rules/period.js';
 import { advanceYear, baselinePopulation, type DynamicsSummary, type Population } from './population.js';
 
 export interface GenerateOptions {
@@ -31,6 +33,8 @@ export interface GenerateOptions {
   /** Called between chunks; the generator awaits it (so Ctrl-C and progress get their turn). */
   onProgress?: (p: GenerateProgress) => void | Promise<void>;
   signal?: AbortSignal;
+  /** Fund-abuse patterns to plant at known rates (inject.ts); none by default. */
+  inject?: InjectionOptions;
 }
 
 export interface GenerateProgress {
@@ -68,6 +72,8 @@ export interface GenerateResult {
   encounters: number;
   referrals: number;
   yearResults: YearResult[];
+  /** What was planted when injection was requested (ground truth for supervision tests). */
+  injected: Injected[];
   /** Every parameter value read, with its provenance. */
   parameters: UsedParam[];
   county: County;
@@ -107,6 +113,7 @@ export async function generate(opts: GenerateOptions, sink: GenerationSink = {})
   const tables = new CareTables(opts.catalogue, adultPrevalence(first));
   const counters: Counters = { encounter: 0, referral: 0 };
   const yearResults: YearResult[] = [];
+  const injected: Injected[] = [];
   const chunk: CareChunk = { year: opts.startYear, encounters: new EncounterBatch(chunkSize * 8), chargeLines: new LineBatch(chunkSize * 30), drugLines: new LineBatch(chunkSize * 20), inpatientCases: [], referrals: [] };
 
   for (let y = 0; y < opts.years; y++) {
@@ -129,6 +136,7 @@ export async function generate(opts: GenerateOptions, sink: GenerationSink = {})
       chunk.referrals = [];
       const to = Math.min(n, from + chunkSize);
       generateCare(ctx, root.stream(`care/${year}/${c}`), from, to, chunk, stats);
+      if (opts.inject) injectPatterns(chunk, ctx, root.stream(`inject/${year}/${c}`), opts.inject, daysFromCivil(year, 12, 31), injected);
       stats.chargeLines += chunk.chargeLines.length;
       stats.drugLines += chunk.drugLines.length;
       await sink.chunk?.(chunk, { county, tables, pop });
@@ -148,6 +156,7 @@ export async function generate(opts: GenerateOptions, sink: GenerationSink = {})
     encounters: counters.encounter,
     referrals: counters.referral,
     yearResults,
+    injected,
     parameters: [...used.entries()].map(([k, v]) => ({ ...v, path: k })),
     county,
     tables,

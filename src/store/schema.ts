@@ -299,6 +299,9 @@ export const encounters = pgTable(
     generalDiagnosisFen: bigint('general_diagnosis_fen', { mode: 'number' }).notNull(),
     registrationFen: bigint('registration_fen', { mode: 'number' }).notNull(),
     otherFen: bigint('other_fen', { mode: 'number' }).notNull(),
+    /** Insurance-class subtotals (乙类, 丙类) of the same total; class A (甲类) is the rest. */
+    classBFen: bigint('class_b_fen', { mode: 'number' }).notNull().default(0),
+    classCFen: bigint('class_c_fen', { mode: 'number' }).notNull().default(0),
   },
   (t) => [
     check('encounters_type_check', oneOf(t.type, ENCOUNTER_TYPES)),
@@ -367,3 +370,121 @@ export const datasets = pgTable('datasets', {
   manifest: jsonb('manifest').notNull(),
   loadedAt: timestamp('loaded_at', { withTimezone: true }).notNull().defaultNow(),
 });
+
+// ---------------------------------------------------------------------------------------------
+// Settlement of a county-year (医保年度结算, issue 5). Every result row carries the run that made it;
+// `settlements` points at the finished run of each county-year, and a new run replaces the old
+// one's rows only when it finishes (so a killed run leaves the previous results readable).
+
+/** 结算 — the current settlement of a county-year: its run, parameter version, seed and summary. */
+export const settlements = pgTable(
+  'settlements',
+  {
+    countyId: text('county_id').notNull(),
+    year: integer('year').notNull(),
+    runId: integer('run_id').notNull(),
+    paramVersion: text('param_version').notNull(),
+    /** The seed of the data settled (the generation's seed); settlement itself draws no random numbers. */
+    seed: text('seed'),
+    /** Totals, the package budget, ledger settlement and allocation with their traces. */
+    summary: jsonb('summary').notNull(),
+    finishedAt: timestamp('finished_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ name: 'settlements_pkey', columns: [t.countyId, t.year] })],
+);
+
+/** 结算明细 — each claim's split: fund (basic + critical illness), patient, and what the institution is paid for it. */
+export const settleClaims = pgTable(
+  'settle_claims',
+  {
+    runId: integer('run_id').notNull(),
+    encounterId: bigint('encounter_id', { mode: 'number' }).notNull(),
+    fundFen: bigint('fund_fen', { mode: 'number' }).notNull(),
+    criticalIllnessFen: bigint('critical_illness_fen', { mode: 'number' }).notNull(),
+    patientFen: bigint('patient_fen', { mode: 'number' }).notNull(),
+    /** What the fund pays the institution for this encounter (DRG/DIP payment for grouped cases). */
+    hospitalFen: bigint('hospital_fen', { mode: 'number' }).notNull(),
+  },
+  (t) => [primaryKey({ name: 'settle_claims_pkey', columns: [t.runId, t.encounterId] })],
+);
+
+/** 病例付费 — inpatient cases paid by DRG/DIP or by item, with the group price against the charges. */
+export const settleCases = pgTable(
+  'settle_cases',
+  {
+    runId: integer('run_id').notNull(),
+    encounterId: bigint('encounter_id', { mode: 'number' }).notNull(),
+    institutionId: text('institution_id').notNull(),
+    method: text('method').notNull(),
+    group: text('group'),
+    exclusion: text('exclusion'),
+    outlier: text('outlier'),
+    standardFen: bigint('standard_fen', { mode: 'number' }).notNull(),
+    chargesFen: bigint('charges_fen', { mode: 'number' }).notNull(),
+    fundFen: bigint('fund_fen', { mode: 'number' }).notNull(),
+    patientFen: bigint('patient_fen', { mode: 'number' }).notNull(),
+    /** 结余 (> 0) or 超支 (< 0): group price − item charges. */
+    balanceFen: bigint('balance_fen', { mode: 'number' }).notNull(),
+  },
+  (t) => [primaryKey({ name: 'settle_cases_pkey', columns: [t.runId, t.encounterId] }), index('settle_cases_institution_idx').on(t.runId, t.institutionId)],
+);
+
+/** 机构结算 — per institution: what the fund pays it and how its group prices compare with its charges. */
+export const settleInstitutions = pgTable(
+  'settle_institutions',
+  {
+    runId: integer('run_id').notNull(),
+    institutionId: text('institution_id').notNull(),
+    inCounty: boolean('in_county').notNull(),
+    claims: integer('claims').notNull(),
+    inpatientCases: integer('inpatient_cases').notNull(),
+    chargesFen: bigint('charges_fen', { mode: 'number' }).notNull(),
+    fundFen: bigint('fund_fen', { mode: 'number' }).notNull(),
+    patientFen: bigint('patient_fen', { mode: 'number' }).notNull(),
+    /** Fund payment to the institution: inpatient by group or item, outpatient by item, capitation. */
+    paymentFen: bigint('payment_fen', { mode: 'number' }).notNull(),
+    capitationFen: bigint('capitation_fen', { mode: 'number' }).notNull(),
+    /** Σ (group price − charges) over its grouped inpatient cases. */
+    balanceFen: bigint('balance_fen', { mode: 'number' }).notNull(),
+    /** Case-mix and other per-institution figures with their traces. */
+    detail: jsonb('detail').notNull(),
+  },
+  (t) => [primaryKey({ name: 'settle_institutions_pkey', columns: [t.runId, t.institutionId] })],
+);
+
+/** 打包付费台账 — the county package's monthly ledger. */
+export const settleLedger = pgTable(
+  'settle_ledger',
+  {
+    runId: integer('run_id').notNull(),
+    month: text('month').notNull(),
+    budgetFen: bigint('budget_fen', { mode: 'number' }).notNull(),
+    advanceFen: bigint('advance_fen', { mode: 'number' }).notNull(),
+    inCountyFen: bigint('in_county_fen', { mode: 'number' }).notNull(),
+    outOfCountyFen: bigint('out_of_county_fen', { mode: 'number' }).notNull(),
+    pharmacyFen: bigint('pharmacy_fen', { mode: 'number' }).notNull(),
+    chargedFen: bigint('charged_fen', { mode: 'number' }).notNull(),
+    cumulativeChargedFen: bigint('cumulative_charged_fen', { mode: 'number' }).notNull(),
+    cumulativeBalanceFen: bigint('cumulative_balance_fen', { mode: 'number' }).notNull(),
+  },
+  (t) => [primaryKey({ name: 'settle_ledger_pkey', columns: [t.runId, t.month] })],
+);
+
+/** 基金监管线索 — supervision findings with their evidence. */
+export const settleFindings = pgTable(
+  'settle_findings',
+  {
+    runId: integer('run_id').notNull(),
+    seq: integer('seq').notNull(),
+    ruleId: text('rule_id').notNull(),
+    institutionId: text('institution_id'),
+    personId: bigint('person_id', { mode: 'number' }),
+    /** The claims that are the evidence, |-separated. */
+    encounterIds: text('encounter_ids').notNull(),
+    firstDate: date('first_date', { mode: 'string' }),
+    lastDate: date('last_date', { mode: 'string' }),
+    amountFen: bigint('amount_fen', { mode: 'number' }).notNull(),
+    detail: jsonb('detail').notNull(),
+  },
+  (t) => [primaryKey({ name: 'settle_findings_pkey', columns: [t.runId, t.seq] }), index('settle_findings_rule_idx').on(t.runId, t.ruleId)],
+);

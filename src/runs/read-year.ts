@@ -1,0 +1,217 @@
+/**
+ * Reads a county-year from the store into columns for settlement: institutions, the persons with
+ * their enrolment of the year, the encounters that end in the year (the claim date is the discharge
+ * date, parameter rules.claimDateBasis) in (person, date, id) order, and the inpatient cases of the
+ * year and of the three years before it (for the weights). Bulk rows come through COPY … TO (CSV),
+ * which is an order of magnitude faster than row-by-row queries on PGlite.
+ */
+import type { Store } from '../store/store.js';
+import { daysFromCivil } from '../rules/period.js';
+import { FEE_CATEGORIES } from '../rules/fees.js';
+import { allocateColumns, N_FEE_CATEGORIES, type EncounterColumns, type InstitutionInfo } from '../insurance/columns.js';
+import type { GroupInput } from '../grouper/grouper.js';
+import { parseCaseRow } from '../grouper/grouper.js';
+
+export class SettleInputError extends Error {
+  override name = 'SettleInputError';
+}
+
+export interface PersonInfo {
+  /** Chronic conditions registered (|-separated in the store). */
+  conditions: string[];
+  retired: boolean;
+  enrolled: boolean;
+  familyDoctor: boolean;
+  /** Day of death (days since 1970-01-01), or -1. */
+  deathDay: number;
+  townshipId: string;
+}
+
+export interface YearData {
+  county: string;
+  year: number;
+  seed: string | null;
+  institutions: InstitutionInfo[];
+  /** The community (医共体) lead of each in-county institution. */
+  communityOf: Map<string, string | null>;
+  persons: Map<number, PersonInfo>;
+  insured: number;
+  encounters: EncounterColumns;
+  /** Inpatient cases of the year and the three before it, for grouping. */
+  cases: Array<{ caseId: number; input: GroupInput }>;
+  /** For the earlier years' cases: year, cost, length of stay and institution of each case. */
+  history: Map<number, { year: number; costFen: number; los: number; institution: string }>;
+}
+
+export const quote = (s: string) => `'${s.replace(/'/g, "''")}'`;
+
+const dayOf = (s: string) => daysFromCivil(+s.slice(0, 4), +s.slice(5, 7), +s.slice(8, 10));
+
+function lines(text: string): string[] {
+  const out = text.split('\n');
+  if (out[out.length - 1] === '') out.pop();
+  return out;
+}
+
+const CARE_LEVEL_OF_KIND: Record<string, InstitutionInfo['careLevel']> = {
+  county_general: 'county',
+  county_tcm: 'county',
+  county_mch: 'county',
+  township_centre: 'township',
+  village_clinic: 'village',
+  out_of_county_city: 'out_of_county',
+  out_of_county_province: 'out_of_county',
+};
+
+export async function readYear(store: Store, county: string, year: number, onStage: (s: string) => void = () => {}): Promise<YearData> {
+  const ds = await store.query<{ seed: string; start_year: number; years: number }>('select seed, start_year, years from datasets where county_id = $1', [county]);
+  if (ds.length === 0) {
+    const known = (await store.query<{ county_id: string }>('select county_id from datasets order by 1')).map((r) => r.county_id);
+    throw new SettleInputError(`no data for jurisdiction "${county}" in the store${known.length ? ` (loaded: ${known.join(', ')})` : ' (nothing is loaded: run `sanyi generate --into-db` or `npm start` first)'}`);
+  }
+  const d = ds[0]!;
+  if (year < d.start_year || year >= d.start_year + d.years) {
+    throw new SettleInputError(`jurisdiction "${county}" has data for ${d.start_year}${d.years > 1 ? `–${d.start_year + d.years - 1}` : ''}, not ${year}`);
+  }
+
+  onStage('reading institutions and persons');
+  const { institutions, instIndex, communityOf } = await readInstitutions(store, county);
+
+  const persons = new Map<number, PersonInfo>();
+  let insured = 0;
+  for (const l of lines(
+    await store.copyOut(
+      `select r.id, r.conditions, coalesce(en.category, ''), r.family_doctor::int, case when r.exit_reason = 'death' then r.exit_date end, r.township_id
+         from residents r left join enrolments en on en.resident_id = r.id and en.year = ${year | 0}
+        where r.county_id = ${quote(county)}`,
+    ),
+  )) {
+    const f = l.split(',');
+    const enrolled = f[2] !== '';
+    if (enrolled) insured++;
+    persons.set(+f[0]!, { conditions: f[1] ? f[1].split('|') : [], retired: f[2] === 'retiree', enrolled, familyDoctor: f[3] === '1', deathDay: f[4] ? dayOf(f[4]) : -1, townshipId: f[5]! });
+  }
+
+  onStage('reading encounters');
+  const from = `${year}-01-01`;
+  const to = `${year}-12-31`;
+  const inYear = `e.county_id = ${quote(county)} and e.end_date between '${from}' and '${to}'`;
+  const [range] = await store.query<{ lo: number | null; hi: number | null; n: number }>(`select min(e.person_id)::float8 as lo, max(e.person_id)::float8 as hi, count(*)::int as n from encounters e where ${inYear}`);
+  const parser = new EncounterParser(range!.n, institutions, instIndex);
+  if (range!.n > 0) {
+    // In chunks of persons (~1 million rows each): a chunk's CSV stays far below the longest string
+    // JavaScript can hold, and rows stay in (person, date, id) order across chunks.
+    const lo = range!.lo!;
+    const hi = range!.hi!;
+    const width = Math.max(1, Math.ceil(((hi - lo + 1) * ENCOUNTER_CHUNK_ROWS) / range!.n));
+    for (let a = lo; a <= hi; a += width) {
+      parser.add(lines(await store.copyOut(`${ENCOUNTER_SELECT} where ${inYear} and e.person_id between ${a} and ${a + width - 1} order by e.person_id, e.end_date, e.id`)));
+      onStage(`reading encounters: ${parser.length.toLocaleString('en-US')} of ${range!.n.toLocaleString('en-US')}`);
+    }
+  }
+  const E = parser.finish();
+  if (E.length !== range!.n) throw new SettleInputError(`encounters of ${county} ${year} changed while they were read (${E.length} read, ${range!.n} counted): run again`);
+
+  onStage('reading inpatient cases');
+  const cases: YearData['cases'] = [];
+  const history: YearData['history'] = new Map();
+  const caseText = await store.copyOut(
+    `select c.case_id, c.sex, c.age, c.age_days, c.birth_weight, c.dept, c.los, c.disposition, c.diagnoses, c.procedures,
+            extract(year from e.end_date)::int, e.total_fen, e.institution_id
+       from inpatient_cases c join encounters e on e.id = c.case_id
+      where e.county_id = ${quote(county)} and e.end_date between '${year - 3}-01-01' and '${to}'`,
+  );
+  for (const l of lines(caseText)) {
+    const parsed = parseCaseRow(l);
+    if (!parsed) continue;
+    const f = l.split(',');
+    const n = f.length;
+    const caseId = +parsed.caseId;
+    cases.push({ caseId, input: parsed.input });
+    history.set(caseId, { year: +f[n - 3]!, costFen: +f[n - 2]!, los: +parsed.input.los!, institution: f[n - 1]! });
+  }
+  return { county, year, seed: d.seed, institutions, communityOf, persons, insured, encounters: E, cases, history };
+}
+
+/** The encounter columns settlement reads, in the order parseEncounters expects. */
+export const ENCOUNTER_SELECT = `select e.id, e.person_id, e.institution_id, e.type, e.scheme, e.disease_id, e.principal_dx, e.start_date, e.end_date, e.los, e.severity,
+    (e.referral_id is not null)::int, e.total_fen, ${FEE_CATEGORIES.map((c) => `e.${c}_fen`).join(', ')}, e.class_b_fen, e.class_c_fen from encounters e`;
+
+const ENCOUNTER_CHUNK_ROWS = 1_000_000;
+
+/** Encounter rows (CSV lines of ENCOUNTER_SELECT) into columns. */
+export function parseEncounters(rows: readonly string[], institutions: InstitutionInfo[], instIndex: ReadonlyMap<string, number>): EncounterColumns {
+  const p = new EncounterParser(rows.length, institutions, instIndex);
+  p.add(rows);
+  return p.finish();
+}
+
+/** Fills preallocated encounter columns from CSV rows, chunk after chunk. */
+export class EncounterParser {
+  readonly #E: EncounterColumns;
+  readonly #instIndex: ReadonlyMap<string, number>;
+  readonly #diseaseIndex = new Map<string, number>();
+  readonly #dxIndex = new Map<string, number>();
+  length = 0;
+
+  constructor(n: number, institutions: InstitutionInfo[], instIndex: ReadonlyMap<string, number>) {
+    this.#E = allocateColumns(n);
+    this.#E.institutions = institutions;
+    this.#instIndex = instIndex;
+  }
+
+  add(rows: readonly string[]): void {
+    const E = this.#E;
+    if (this.length + rows.length > E.id.length) throw new SettleInputError(`more encounters than counted (${this.length + rows.length} > ${E.id.length}): they changed while being read; run again`);
+    for (let i = 0; i < rows.length; i++) {
+      const r = this.length + i;
+      const f = rows[i]!.split(',');
+      E.id[r] = +f[0]!;
+      E.person[r] = +f[1]!;
+      const ii = this.#instIndex.get(f[2]!);
+      if (ii === undefined) throw new SettleInputError(`encounter ${f[0]}: institution ${f[2]} is not in the institutions table`);
+      E.institution[r] = ii;
+      E.type[r] = f[3] === 'inpatient' ? 2 : f[3] === 'emergency' ? 1 : 0;
+      E.scheme[r] = f[4] === 'employee' ? 1 : 0;
+      let di = this.#diseaseIndex.get(f[5]!);
+      if (di === undefined) this.#diseaseIndex.set(f[5]!, (di = this.#diseaseIndex.size));
+      E.disease[r] = di;
+      let xi = this.#dxIndex.get(f[6]!);
+      if (xi === undefined) this.#dxIndex.set(f[6]!, (xi = this.#dxIndex.size));
+      E.dx[r] = xi;
+      E.start[r] = dayOf(f[7]!);
+      E.end[r] = dayOf(f[8]!);
+      E.los[r] = +f[9]!;
+      E.severity[r] = +f[10]!;
+      E.referred[r] = +f[11]!;
+      E.total[r] = +f[12]!;
+      for (let k = 0; k < N_FEE_CATEGORIES; k++) E.fees[r * N_FEE_CATEGORIES + k] = +f[13 + k]!;
+      E.classB[r] = +f[13 + N_FEE_CATEGORIES]!;
+      E.classC[r] = +f[14 + N_FEE_CATEGORIES]!;
+    }
+    this.length += rows.length;
+  }
+
+  finish(): EncounterColumns {
+    const E = this.#E;
+    E.length = this.length;
+    E.diseases = [...this.#diseaseIndex.keys()];
+    E.dxCodes = [...this.#dxIndex.keys()];
+    return E;
+  }
+}
+
+/** The institutions a county's encounters may name, with their care level and benefit grade. */
+export async function readInstitutions(store: Store, county: string): Promise<{ institutions: InstitutionInfo[]; instIndex: Map<string, number>; communityOf: Map<string, string | null> }> {
+  const inst = await store.query<{ id: string; kind: string; level: string; in_county: boolean; community_id: string | null; township_id: string | null }>(
+    `select i.id, i.kind, i.level, i.in_county, i.community_id, i.township_id from institutions i
+      where i.in_county = false or i.jurisdiction_id = $1 or i.jurisdiction_id in (select id from jurisdictions where parent_id = $1)
+         or i.id in (select distinct institution_id from encounters where county_id = $1)
+      order by i.id`,
+    [county],
+  );
+  const institutions: InstitutionInfo[] = inst.map((r) => ({ id: r.id, careLevel: CARE_LEVEL_OF_KIND[r.kind] ?? 'county', grade: r.level as InstitutionInfo['grade'], inCounty: r.in_county, kind: r.kind, townshipId: r.township_id }));
+  const instIndex = new Map(institutions.map((x, i) => [x.id, i]));
+  const communityOf = new Map(inst.map((r) => [r.id, r.community_id]));
+  return { institutions, instIndex, communityOf };
+}
