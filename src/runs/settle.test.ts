@@ -107,6 +107,18 @@ for (const backend of backends) {
       expect(first.package.balance_fen).toBe(first.package.budget_fen - first.package.charged_fen);
     });
 
+    test('stores the supervision findings with their evidence claims', async () => {
+      const stored = await store.query<{ rule_id: string; encounter_ids: string; amount_fen: number }>('select f.rule_id, f.encounter_ids, f.amount_fen from settle_findings f join settlements s on s.run_id = f.run_id');
+      expect(stored.length).toBe(first.findings);
+      expect(first.findings).toBeGreaterThan(0); // the generated county has natural readmissions and visits during stays
+      const byRule: Record<string, number> = {};
+      for (const f of stored) byRule[f.rule_id] = (byRule[f.rule_id] ?? 0) + 1;
+      expect(byRule).toEqual(first.findings_by_rule);
+      const ids = stored.flatMap((f) => f.encounter_ids.split('|').map(Number));
+      expect(await n(store, 'select count(*) as n from encounters where id = any($1::bigint[])', [ids])).toBe(new Set(ids).size);
+      expect(stored.every((f) => f.amount_fen >= 0)).toBe(true);
+    });
+
     test('gives identical results when run again, with no duplicate rows', async () => {
       const rows = await resultRows(store);
       const sum = await claimsChecksum(store);

@@ -25,7 +25,8 @@ import { allocate } from '../rules/money.js';
 import { familyDoctorCapitation, payCase, paymentRules, paymentTables, type PaymentRules, type TableCase } from '../insurance/hospital-payment.js';
 import { Grouper } from '../grouper/grouper.js';
 import { DEMO_SCHEME_DIR, loadScheme } from '../grouper/scheme.js';
-import { loadCatalogue, SHIPPED_CATALOGUE_DIR } from '../simulation/catalogue.js';
+import { loadCatalogue, RULE_SERVICES, SHIPPED_CATALOGUE_DIR } from '../simulation/catalogue.js';
+import { loadSupervisionRules, runSupervision } from '../insurance/supervision.js';
 import { readYear, quote, type YearData } from './read-year.js';
 
 export interface SettleOptions {
@@ -151,8 +152,34 @@ export function adjudicateYear(
 
 /** The disease → chronic condition map of the catalogue (which visits are for a registered condition). */
 export async function chronicConditionsOf(catalogueDir = SHIPPED_CATALOGUE_DIR): Promise<Map<string, string>> {
-  const cat = await loadCatalogue(catalogueDir);
-  return new Map(cat.diseases.filter((d) => d.chronic).map((d) => [d.id, d.chronic!]));
+  return (await catalogueFacts(catalogueDir)).chronicOf;
+}
+
+const factsCache = new Map<string, Promise<{ chronicOf: Map<string, string>; bedDayPriceFen: Record<string, number | undefined> }>>();
+
+/** What settlement takes from the catalogue: chronic conditions of diseases, bed-day prices by level. */
+export function catalogueFacts(catalogueDir = SHIPPED_CATALOGUE_DIR) {
+  let f = factsCache.get(catalogueDir);
+  if (!f) {
+    f = loadCatalogue(catalogueDir).then((cat) => ({
+      chronicOf: new Map(cat.diseases.filter((d) => d.chronic).map((d) => [d.id, d.chronic!])),
+      bedDayPriceFen: { ...(cat.services.find((x) => x.id === RULE_SERVICES.bedDay)?.price ?? {}) },
+    }));
+    factsCache.set(catalogueDir, f);
+  }
+  return f;
+}
+
+/** Runs the fund supervision rules over the year. */
+export async function superviseStage(data: YearData, drgOf: ReadonlyMap<number, string>, params: ParamTree, catalogueDir?: string): Promise<FindingRow[]> {
+  const E = data.encounters;
+  const drg = new Array<string>(E.length);
+  for (let r = 0; r < E.length; r++) drg[r] = E.type[r] === TYPE.inpatient ? (drgOf.get(E.id[r]!) ?? '') : '';
+  const deathDay = new Map<number, number>();
+  for (const [id, p] of data.persons) if (p.deathDay >= 0) deathDay.set(id, p.deathDay);
+  const facts = await catalogueFacts(catalogueDir);
+  const res = runSupervision({ encounters: E, deathDay, drg, bedDayPriceFen: facts.bedDayPriceFen }, loadSupervisionRules(), params, data.county, data.year);
+  return res.findings.map((f) => ({ ruleId: f.ruleId, institutionId: f.institutionId, personId: f.personId, encounterIds: f.encounterIds, firstDate: f.firstDate, lastDate: f.lastDate, amountFen: f.amountFen, detail: f.detail }));
 }
 
 /** Groups the inpatient cases; returns the DRG of each case id ('' when not grouped). */
@@ -378,7 +405,7 @@ async function settleRun(
   await after('package');
 
   stage('running the fund supervision rules');
-  const found: FindingRow[] = [];
+  const found = await superviseStage(data, drgOf, params, opts.catalogueDir);
   lap('supervise');
   await after('supervise');
 

@@ -216,14 +216,16 @@ export function injectPatterns(chunk: CareChunk, ctx: { tables: CareTables; coun
         chunk.chargeLines.push(e.id[row]!, ++lineNo, bed, los, bedPrice, start, e.institution[r]!);
         book(e, row, los * bedPrice, FEE_INDEX.bed, cat.services[bed]!.class);
       }
-      // Examinations and tests: three to six items offered at this level.
-      const k = 3 + s.int(4);
-      for (let j = 0; j < k && exam.length; j++) {
+      // Examinations and tests offered at this level, at least three, until they are two thirds of
+      // the charges or more (at most twenty items).
+      let examFen = 0;
+      for (let j = 0; exam.length && j < 20 && (j < 3 || examFen < (2 / 3) * e.total[row]!); j++) {
         const { sv, i } = exam[s.int(exam.length)]!;
         const price = ctx.tables.price(i, level);
         if (price === undefined) continue;
         chunk.chargeLines.push(e.id[row]!, ++lineNo, i, 1, price, start, e.institution[r]!);
         book(e, row, price, FEE_INDEX[sv.category], sv.class);
+        examFen += price;
       }
       if (e.total[row] === 0) continue;
       const person = e.person[r]!;
