@@ -16,12 +16,13 @@ CREATE TABLE "settle_cases" (
 --> statement-breakpoint
 CREATE TABLE "settle_claims" (
 	"run_id" integer NOT NULL,
-	"encounter_id" bigint NOT NULL,
-	"fund_fen" bigint NOT NULL,
-	"critical_illness_fen" bigint NOT NULL,
-	"patient_fen" bigint NOT NULL,
-	"hospital_fen" bigint NOT NULL,
-	CONSTRAINT "settle_claims_pkey" PRIMARY KEY("run_id","encounter_id")
+	"person_id" bigint NOT NULL,
+	"encounter_ids" bigint[] NOT NULL,
+	"fund_fen" bigint[] NOT NULL,
+	"critical_illness_fen" bigint[] NOT NULL,
+	"patient_fen" bigint[] NOT NULL,
+	"hospital_fen" bigint[] NOT NULL,
+	CONSTRAINT "settle_claims_pkey" PRIMARY KEY("run_id","person_id")
 );
 --> statement-breakpoint
 CREATE TABLE "settle_findings" (

@@ -9,6 +9,8 @@ import { loadCatalogue, SHIPPED_CATALOGUE_DIR } from '../simulation/catalogue.js
 import { formatCalibration } from '../simulation/calibration.js';
 import { GenerationAborted } from '../simulation/generate.js';
 import { integerOption } from './options.js';
+import { INJECTION_PATTERNS, parseInjection, type InjectionOptions } from '../simulation/inject.js';
+import { DEMO_SCHEME_DIR, loadScheme } from '../grouper/scheme.js';
 
 const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -21,6 +23,8 @@ interface GenerateFlags {
   jurisdiction: string;
   catalogue: string;
   intoDb?: boolean;
+  inject?: string;
+  scheme: string;
   progress: boolean;
 }
 
@@ -36,6 +40,8 @@ export function registerGenerate(program: Command): void {
     .option('--jurisdiction <id>', 'county jurisdiction whose parameters apply', 'demo')
     .option('--catalogue <dir>', 'disease, drug and service catalogue directory', SHIPPED_CATALOGUE_DIR)
     .option('--into-db', 'also load the files into the database ($DATABASE_URL or the embedded one)')
+    .option('--inject <rates>', `plant fund-abuse patterns at known rates for testing supervision, e.g. split_admission=0.02,duplicate_claim=0.01 (patterns: ${INJECTION_PATTERNS.join(', ')}); the ground truth goes to injections.csv`)
+    .option('--scheme <dir>', 'grouping scheme whose MCC codes upcoding plants (with --inject upcoding=…)', DEMO_SCHEME_DIR)
     .addOption(new Option('--no-progress', 'no progress bar'))
     .addHelpText(
       'after',
@@ -49,6 +55,12 @@ Ctrl-C stops cleanly: no half-written file is left under a final name.`,
       const config = readConfig();
       const params = await loadParamTree(config.paramsDir);
       const catalogue = await loadCatalogue(path.resolve(flags.catalogue));
+      let inject: InjectionOptions | undefined;
+      if (flags.inject !== undefined) {
+        const rates = parseInjection(flags.inject);
+        const scheme = rates.upcoding ? await loadScheme(path.resolve(flags.scheme)) : undefined;
+        inject = { rates, ...(scheme ? { upcodingCodes: [...scheme.mcc.keys()].filter((c) => scheme.diagnoses?.has(c) ?? true) } : {}) };
+      }
       const controller = new AbortController();
       const onSigint = () => controller.abort();
       process.once('SIGINT', onSigint);
@@ -74,6 +86,7 @@ Ctrl-C stops cleanly: no half-written file is left under a final name.`,
           catalogueVersion: catalogue.version,
           generatedBy: `sanyi ${version}`,
           signal: controller.signal,
+          ...(inject ? { inject } : {}),
           onProgress: async (p) => {
             if (bar) {
               if (p.year !== barYear) {
@@ -92,6 +105,7 @@ Ctrl-C stops cleanly: no half-written file is left under a final name.`,
         bar?.stop();
         const secs = ((performance.now() - t0) / 1000).toFixed(1);
         console.log(`sanyi: generated ${result.population.toLocaleString('en')} persons × ${result.years} year(s) from ${result.startYear}, seed ${result.seed}, parameters ${result.paramVersion.slice(0, 12)}, in ${secs} s → ${dir}`);
+        if (manifest.injections) console.log(`sanyi: planted ${manifest.injections.rows.toLocaleString('en')} abuse patterns (${Object.entries(manifest.injections.rates).map(([k, v]) => `${k} ${v}`).join(', ')}) → ${path.join(dir, manifest.injections.file)}`);
         for (const f of Object.values(manifest.files)) console.log(`  ${f.file.padEnd(22)} ${f.rows.toLocaleString('en').padStart(12)} rows`);
         for (const y of result.yearResults) for (const l of formatCalibration(y.calibration)) console.log(l);
         if (flags.intoDb) {

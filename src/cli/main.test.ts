@@ -124,9 +124,48 @@ describe('sanyi generate', () => {
     expect((await readdir(out)).filter((f) => f.endsWith('.csv') || f === 'manifest.json')).toEqual([]);
   });
 
+  test('plants abuse patterns at the rates asked for and writes their ground truth', async () => {
+    const out = path.join(tmp, 'inject');
+    const r = await runCli(['generate', '--population', '3000', '--seed', '5', '--out', out, '--no-progress', '--inject', 'duplicate_claim=0.02,over_limit=0.1']);
+    expect(r.code, r.stderr).toBe(0);
+    const truth = (await readFile(path.join(out, 'injections.csv'), 'utf8')).trim().split('\n');
+    expect(truth[0]).toBe('pattern,encounter_id,institution_id,person_id');
+    const patterns = new Set(truth.slice(1).map((l) => l.split(',')[0]));
+    expect([...patterns].sort()).toEqual(['duplicate_claim', 'over_limit']);
+    const manifest = JSON.parse(await readFile(path.join(out, 'manifest.json'), 'utf8')) as { injections: { rows: number; rates: Record<string, number> } };
+    expect(manifest.injections).toMatchObject({ rows: truth.length - 1, rates: { duplicate_claim: 0.02, over_limit: 0.1 } });
+    expect(r.stdout).toMatch(/planted [\d,]+ abuse patterns/);
+  });
+
+  test('refuses an unknown injection pattern, naming the ones it knows', async () => {
+    const r = await runCli(['generate', '--population', '1000', '--out', path.join(tmp, 'bad-inject'), '--inject', 'kickbacks=0.1']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('unknown injection pattern "kickbacks": use duplicate_claim, after_death');
+  });
+
   test('refuses a bad number with a usage error', async () => {
     const r = await runCli(['generate', '--years', 'two']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--years must be an integer, got "two"');
   });
+});
+
+describe('sanyi settle', () => {
+  test('settles a loaded county-year and prints the summary as JSON with the totals, the package and the findings', async () => {
+    const dataDir = path.join(tmp, 'settle-data');
+    const gen = await runCli(['generate', '--population', '3000', '--seed', '8', '--out', path.join(dataDir, 'gen'), '--no-progress', '--into-db'], { SANYI_DATA_DIR: dataDir });
+    expect(gen.code, gen.stderr).toBe(0);
+    const r = await runCli(['settle', '--jurisdiction', 'demo', '--year', '2025', '--json'], { SANYI_DATA_DIR: dataDir });
+    expect(r.code, r.stderr).toBe(0);
+    const s = JSON.parse(r.stdout) as Record<string, unknown> & { package: Record<string, number>; claims: number; total_fen: number; fund_fen: number; patient_fen: number };
+    for (const k of ['claims', 'total_fen', 'fund_fen', 'patient_fen', 'hospital_payment_fen', 'package', 'findings', 'param_version', 'seed']) expect(s).toHaveProperty(k);
+    expect(Object.keys(s.package).sort()).toEqual(['balance_fen', 'budget_fen', 'charged_fen', 'retained_fen']);
+    expect(s.fund_fen + s.patient_fen).toBe(s.total_fen);
+    expect(s.seed).toBe('8');
+    const text = await runCli(['settle', '--year', '2025'], { SANYI_DATA_DIR: dataDir });
+    expect(text.stdout).toMatch(/claims 结算人次\s+[\d,]+/);
+    const bad = await runCli(['settle', '--year', '2019'], { SANYI_DATA_DIR: dataDir });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('jurisdiction "demo" has data for 2025, not 2019');
+  }, 120_000);
 });

@@ -138,7 +138,7 @@ interface SchemeRules {
 
 /** Benefit rules of one jurisdiction: resolves and caches parameters by scheme and date. */
 export class BenefitRules {
-  readonly #cache = new Map<string, SchemeRules>();
+  readonly #cache: Record<Scheme, Map<string, SchemeRules>> = { resident: new Map(), employee: new Map() };
 
   constructor(
     readonly params: ParamTree,
@@ -146,11 +146,11 @@ export class BenefitRules {
   ) {}
 
   rules(scheme: Scheme, date: IsoDate): SchemeRules {
-    const key = `${scheme}|${date}`;
-    let r = this.#cache.get(key);
+    const byDate = this.#cache[scheme];
+    let r = byDate.get(date);
     if (!r) {
       r = this.#resolve(scheme, date);
-      this.#cache.set(key, r);
+      byDate.set(date, r);
     }
     return r;
   }

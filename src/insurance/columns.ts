@@ -54,6 +54,11 @@ export interface EncounterColumns {
   /** Amounts of insurance class B (乙类) and class C (丙类) lines; class A = total − B − C. */
   classB: Float64Array;
   classC: Float64Array;
+  /**
+   * A hash of all fee-category amounts, when the reader computed it instead of reading every
+   * category (duplicate detection compares it); absent: the `fees` columns are complete.
+   */
+  feeHash?: Int32Array;
 }
 
 /** Empty columns of the given capacity (the caller sets `length` and the dictionaries). */

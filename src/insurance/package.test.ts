@@ -38,24 +38,24 @@ const charge = (month: string, category: PackageCharge['category'], fundFen: num
 describe('the package budget (打包预算)', () => {
   test('The budget is insured × per-capita × (1 + growth) less reserve and carve-outs', () => {
     const b = packageBudget({ insured: 270_000 }, params, 'demo', 2025);
-    // Demo: per-capita ¥900 (parameter basis), growth 3%, reserve 5%, critical-illness premium ¥65 per head, out-of-province ¥1,000,000.
-    // gross   = 270,000 × 90,000 × 1.03          = 25,029,000,000
-    // reserve = 25,029,000,000 × 0.05            =  1,251,450,000
+    // Demo: per-capita ¥1,740 (parameter basis), growth 3%, reserve 5%, critical-illness premium ¥65 per head, out-of-province ¥1,000,000.
+    // gross   = 270,000 × 174,000 × 1.03         = 48,389,400,000
+    // reserve = 48,389,400,000 × 0.05            =  2,419,470,000
     // carve   = 270,000 × 6,500 + 100,000,000    =  1,855,000,000
-    // budget  = 25,029,000,000 − 1,251,450,000 − 1,855,000,000 = 21,922,550,000 (≈ ¥812 per insured)
+    // budget  = 48,389,400,000 − 2,419,470,000 − 1,855,000,000 = 44,114,930,000 (≈ ¥1,634 per insured)
     expect(b).toMatchObject({
       basis: 'parameter',
-      perCapitaBase: 90_000,
-      grossFen: 25_029_000_000,
-      riskReserveFen: 1_251_450_000,
+      perCapitaBase: 174_000,
+      grossFen: 48_389_400_000,
+      riskReserveFen: 2_419_470_000,
       carveOuts: { criticalIllnessPremiumFen: 1_755_000_000, outOfProvinceEmergencyFen: 100_000_000 },
       carveOutsFen: 1_855_000_000,
-      budgetFen: 21_922_550_000,
+      budgetFen: 44_114_930_000,
     });
-    expect(b.trace.params.find((p) => p.path === 'package.perCapitaFen')).toMatchObject({ value: 90_000, jurisdiction: 'demo', effectiveFrom: '2024-01-01', reference: { basis: 'default' } });
+    expect(b.trace.params.find((p) => p.path === 'package.perCapitaFen')).toMatchObject({ value: 174_000, jurisdiction: 'demo', effectiveFrom: '2024-01-01', reference: { basis: 'default' } });
     expect(b.trace.params.find((p) => p.path === 'package.allowedGrowth')).toMatchObject({ value: 0.03, jurisdiction: 'national' });
-    expect(b.trace.steps.find((s) => s.name === 'budget')).toMatchObject({ value: 21_922_550_000, formula: 'gross − riskReserve − carveOuts' });
-    expect(renderTrace(b.trace)).toContain('budget = ¥219,225,500.00');
+    expect(b.trace.steps.find((s) => s.name === 'budget')).toMatchObject({ value: 44_114_930_000, formula: 'gross − riskReserve − carveOuts' });
+    expect(renderTrace(b.trace)).toContain('budget = ¥441,149,300.00');
   });
 
   test('Base years are weighted 7:2:1 and renormalised when a year is missing', () => {
@@ -97,8 +97,8 @@ describe('the package budget (打包预算)', () => {
   });
 
   test('A budget the carve-outs exceed is an error naming the figures', () => {
-    const tree = demoWith({ 'package.carveOuts.outOfProvinceEmergency': 30_000_000_000 });
-    expect(() => packageBudget({ insured: 270_000 }, tree, 'demo', 2025)).toThrow(/negative.*carve-outs \(31755000000\)/);
+    const tree = demoWith({ 'package.carveOuts.outOfProvinceEmergency': 50_000_000_000 });
+    expect(() => packageBudget({ insured: 270_000 }, tree, 'demo', 2025)).toThrow(/negative.*carve-outs \(51755000000\)/);
   });
 
   test('The same input and parameters give the same budget and trace', () => {
@@ -288,10 +288,10 @@ describe('a whole package year', () => {
       'demo',
       2025,
     );
-    expect(y.settlement).toMatchObject({ budgetFen: 21_922_550_000, chargedFen: 21_500_000_000, balanceFen: 422_550_000, retainedFen: 338_040_000, returnedToFundFen: 84_510_000 });
+    expect(y.settlement).toMatchObject({ budgetFen: 44_114_930_000, chargedFen: 21_500_000_000, balanceFen: 22_614_930_000, retainedFen: 18_091_944_000, returnedToFundFen: 4_522_986_000 });
     expect(y.ledger.rows.at(-1)?.cumulativeBalanceFen).toBe(y.settlement.balanceFen);
-    // 338,040,000: county 202,824,000; township 101,412,000 (60,847,200 / 40,564,800); village 33,804,000 (21,127,500 / 12,676,500).
-    expect(y.allocation?.facilities.map((f) => f.fen)).toEqual([202_824_000, 60_847_200, 40_564_800 + 21_127_500, 12_676_500]);
+    // 18,091,944,000: county 10,855,166,400; township 5,427,583,200 (3,256,549,920 / 2,171,033,280); village 1,809,194,400 (1,130,746,500 / 678,447,900).
+    expect(y.allocation?.facilities.map((f) => f.fen)).toEqual([10_855_166_400, 3_256_549_920, 2_171_033_280 + 1_130_746_500, 678_447_900]);
     expect(y.trace.children.map((c) => c.rule)).toEqual(['insurance.package.budget', 'insurance.package.ledger', 'insurance.package.settle', 'insurance.package.allocate']);
   });
 });

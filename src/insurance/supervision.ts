@@ -282,7 +282,8 @@ export function runSupervision(input: SupervisionInput, rules: readonly Supervis
         const first = new Map<string, number>();
         for (let r = a; r < b; r++) {
           let key = `${E.institution[r]}|${E.type[r]}|${E.start[r]}|${E.end[r]}|${E.total[r]}`;
-          for (let k = 0; k < N_FEE_CATEGORIES; k++) key += `|${fee(r, k)}`;
+          if (E.feeHash) key += `|${E.feeHash[r]}`;
+          else for (let k = 0; k < N_FEE_CATEGORIES; k++) key += `|${fee(r, k)}`;
           const f = first.get(key);
           if (f === undefined) first.set(key, r);
           else {

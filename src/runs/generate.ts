@@ -8,6 +8,7 @@
  */
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { createHash } from 'node:crypto';
 import type { Catalogue } from '../simulation/catalogue.js';
 import type { CareChunk } from '../simulation/batch.js';
 import { N_FEES, ENCOUNTER_TYPES, LEVELS } from '../simulation/batch.js';
@@ -15,7 +16,7 @@ import type { CareTables } from '../simulation/care.js';
 import type { County } from '../simulation/county.js';
 import { civilDate, isoDate, yearStart } from '../simulation/dates.js';
 import { ByteWriter, csvBytes } from './byte-writer.js';
-import { CALIBRATION_FILE, GENERATED_FILES, MANIFEST_FILE, type GeneratedFileKey, type GenerationManifest } from '../simulation/files.js';
+import { CALIBRATION_FILE, GENERATED_FILES, INJECTIONS_FILE, MANIFEST_FILE, type GeneratedFileKey, type GenerationManifest } from '../simulation/files.js';
 import { generate, type GenerateOptions, type GenerateResult, type GenerationSink } from '../simulation/generate.js';
 import { CHRONIC_CONDITIONS } from '../simulation/catalogue.js';
 import { ENTRY_REASONS, EXIT_REASONS, NO_EXIT, type Population } from '../simulation/population.js';
@@ -61,6 +62,13 @@ export async function generateToDirectory(opts: GenerateToDirectoryOptions): Pro
       parameters: result.parameters,
     };
     writeFileSync(path.join(dir, CALIBRATION_FILE), JSON.stringify(calibration, null, 2) + '\n');
+    // Ground truth of planted abuse patterns (only when asked for): pattern, claim, institution, person.
+    let injections: GenerationManifest['injections'];
+    if (opts.inject) {
+      const text = ['pattern,encounter_id,institution_id,person_id', ...result.injected.map((x) => `${x.pattern},${x.encounterId},${result.county.institutions[x.institution]!.id},${x.person}`)].join('\n') + '\n';
+      writeFileSync(path.join(dir, INJECTIONS_FILE), text);
+      injections = { file: INJECTIONS_FILE, rows: result.injected.length, sha256: createHash('sha256').update(text).digest('hex'), rates: opts.inject.rates };
+    } else rmSync(path.join(dir, INJECTIONS_FILE), { force: true });
     const manifest: GenerationManifest = {
       format: 'sanyi-generate/1',
       seed: result.seed,
@@ -72,6 +80,7 @@ export async function generateToDirectory(opts: GenerateToDirectoryOptions): Pro
       years: result.years,
       generatedBy: opts.generatedBy,
       files,
+      ...(injections ? { injections } : {}),
     };
     writeFileSync(path.join(dir, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + '\n');
     return { manifest, result, dir };

@@ -8,7 +8,7 @@
 import type { Store } from '../store/store.js';
 import { daysFromCivil } from '../rules/period.js';
 import { FEE_CATEGORIES } from '../rules/fees.js';
-import { allocateColumns, N_FEE_CATEGORIES, type EncounterColumns, type InstitutionInfo } from '../insurance/columns.js';
+import { allocateColumns, FEE, N_FEE_CATEGORIES, type EncounterColumns, type InstitutionInfo } from '../insurance/columns.js';
 import type { GroupInput } from '../grouper/grouper.js';
 import { parseCaseRow } from '../grouper/grouper.js';
 
@@ -96,20 +96,20 @@ export async function readYear(store: Store, county: string, year: number, onSta
   const from = `${year}-01-01`;
   const to = `${year}-12-31`;
   const inYear = `e.county_id = ${quote(county)} and e.end_date between '${from}' and '${to}'`;
-  const [range] = await store.query<{ lo: number | null; hi: number | null; n: number }>(`select min(e.person_id)::float8 as lo, max(e.person_id)::float8 as hi, count(*)::int as n from encounters e where ${inYear}`);
+  const [range] = await store.query<{ lo: number | null; hi: number | null; n: number }>(`select min(e.id)::float8 as lo, max(e.id)::float8 as hi, count(*)::int as n from encounters e where ${inYear}`);
   const parser = new EncounterParser(range!.n, institutions, instIndex);
   if (range!.n > 0) {
-    // In chunks of persons (~1 million rows each): a chunk's CSV stays far below the longest string
-    // JavaScript can hold, and rows stay in (person, date, id) order across chunks.
+    // In chunks of ids (the primary key: each chunk reads only its rows; ~1 million rows keep a
+    // chunk's CSV far below the longest string JavaScript holds). Ordered by person afterwards.
     const lo = range!.lo!;
     const hi = range!.hi!;
     const width = Math.max(1, Math.ceil(((hi - lo + 1) * ENCOUNTER_CHUNK_ROWS) / range!.n));
     for (let a = lo; a <= hi; a += width) {
-      parser.add(lines(await store.copyOut(`${ENCOUNTER_SELECT} where ${inYear} and e.person_id between ${a} and ${a + width - 1} order by e.person_id, e.end_date, e.id`)));
+      parser.add(lines(await store.copyOut(`${ENCOUNTER_SELECT} where ${inYear} and e.id between ${a} and ${a + width - 1}`)));
       onStage(`reading encounters: ${parser.length.toLocaleString('en-US')} of ${range!.n.toLocaleString('en-US')}`);
     }
   }
-  const E = parser.finish();
+  const E = sortByPerson(parser.finish());
   if (E.length !== range!.n) throw new SettleInputError(`encounters of ${county} ${year} changed while they were read (${E.length} read, ${range!.n} counted): run again`);
 
   onStage('reading inpatient cases');
@@ -133,9 +133,16 @@ export async function readYear(store: Store, county: string, year: number, onSta
   return { county, year, seed: d.seed, institutions, communityOf, persons, insured, encounters: E, cases, history };
 }
 
-/** The encounter columns settlement reads, in the order parseEncounters expects. */
-export const ENCOUNTER_SELECT = `select e.id, e.person_id, e.institution_id, e.type, e.scheme, e.disease_id, e.principal_dx, e.start_date, e.end_date, e.los, e.severity,
-    (e.referral_id is not null)::int, e.total_fen, ${FEE_CATEGORIES.map((c) => `e.${c}_fen`).join(', ')}, e.class_b_fen, e.class_c_fen from encounters e`;
+/**
+ * The encounter columns settlement reads, in the order parseEncounters expects: dates as day numbers,
+ * and of the fee categories only those the rules use (bed, examination, laboratory, surgery); the
+ * other categories stay 0 in the columns.
+ */
+export const READ_FEES = ['bed', 'examination', 'laboratory', 'surgery'] as const;
+export const ENCOUNTER_SELECT = `select e.id, e.person_id, e.institution_id, e.type, e.scheme, e.disease_id, e.principal_dx,
+    e.start_date - date '1970-01-01', e.end_date - date '1970-01-01', e.los, e.severity,
+    (e.referral_id is not null)::int, e.total_fen, ${READ_FEES.map((c) => `e.${c}_fen`).join(', ')}, e.class_b_fen, e.class_c_fen,
+    hashtext(concat_ws('|', ${FEE_CATEGORIES.map((c) => `e.${c}_fen`).join(', ')})) from encounters e`;
 
 const ENCOUNTER_CHUNK_ROWS = 1_000_000;
 
@@ -156,6 +163,7 @@ export class EncounterParser {
 
   constructor(n: number, institutions: InstitutionInfo[], instIndex: ReadonlyMap<string, number>) {
     this.#E = allocateColumns(n);
+    this.#E.feeHash = new Int32Array(n);
     this.#E.institutions = institutions;
     this.#instIndex = instIndex;
   }
@@ -179,15 +187,16 @@ export class EncounterParser {
       let xi = this.#dxIndex.get(f[6]!);
       if (xi === undefined) this.#dxIndex.set(f[6]!, (xi = this.#dxIndex.size));
       E.dx[r] = xi;
-      E.start[r] = dayOf(f[7]!);
-      E.end[r] = dayOf(f[8]!);
+      E.start[r] = +f[7]!;
+      E.end[r] = +f[8]!;
       E.los[r] = +f[9]!;
       E.severity[r] = +f[10]!;
       E.referred[r] = +f[11]!;
       E.total[r] = +f[12]!;
-      for (let k = 0; k < N_FEE_CATEGORIES; k++) E.fees[r * N_FEE_CATEGORIES + k] = +f[13 + k]!;
-      E.classB[r] = +f[13 + N_FEE_CATEGORIES]!;
-      E.classC[r] = +f[14 + N_FEE_CATEGORIES]!;
+      for (let k = 0; k < READ_FEES.length; k++) E.fees[r * N_FEE_CATEGORIES + FEE[READ_FEES[k]!]] = +f[13 + k]!;
+      E.classB[r] = +f[13 + READ_FEES.length]!;
+      E.classC[r] = +f[14 + READ_FEES.length]!;
+      E.feeHash![r] = +f[15 + READ_FEES.length]!;
     }
     this.length += rows.length;
   }
@@ -214,4 +223,39 @@ export async function readInstitutions(store: Store, county: string): Promise<{ 
   const instIndex = new Map(institutions.map((x, i) => [x.id, i]));
   const communityOf = new Map(inst.map((r) => [r.id, r.community_id]));
   return { institutions, instIndex, communityOf };
+}
+
+/** The columns reordered by (person, discharge day, id): how adjudication and supervision walk them. */
+export function sortByPerson(E: EncounterColumns): EncounterColumns {
+  const n = E.length;
+  const order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  order.sort((a, b) => E.person[a]! - E.person[b]! || E.end[a]! - E.end[b]! || E.id[a]! - E.id[b]!);
+  const S = allocateColumns(n);
+  S.length = n;
+  S.institutions = E.institutions;
+  if (E.feeHash) S.feeHash = new Int32Array(n);
+  S.diseases = E.diseases;
+  S.dxCodes = E.dxCodes;
+  const perm = <T extends Float64Array | Int32Array | Uint16Array | Uint8Array>(from: T, to: T) => {
+    for (let i = 0; i < n; i++) to[i] = from[order[i]!]!;
+  };
+  perm(E.id, S.id);
+  perm(E.person, S.person);
+  perm(E.institution, S.institution);
+  perm(E.type, S.type);
+  perm(E.scheme, S.scheme);
+  perm(E.disease, S.disease);
+  perm(E.dx, S.dx);
+  perm(E.start, S.start);
+  perm(E.end, S.end);
+  perm(E.los, S.los);
+  perm(E.severity, S.severity);
+  perm(E.referred, S.referred);
+  perm(E.total, S.total);
+  perm(E.classB, S.classB);
+  perm(E.classC, S.classC);
+  if (E.feeHash && S.feeHash) perm(E.feeHash, S.feeHash);
+  for (let i = 0; i < n; i++) S.fees.set(E.fees.subarray(order[i]! * N_FEE_CATEGORIES, (order[i]! + 1) * N_FEE_CATEGORIES), i * N_FEE_CATEGORIES);
+  return S;
 }

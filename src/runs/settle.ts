@@ -27,7 +27,7 @@ import { Grouper } from '../grouper/grouper.js';
 import { DEMO_SCHEME_DIR, loadScheme } from '../grouper/scheme.js';
 import { loadCatalogue, RULE_SERVICES, SHIPPED_CATALOGUE_DIR } from '../simulation/catalogue.js';
 import { loadSupervisionRules, runSupervision } from '../insurance/supervision.js';
-import { readYear, quote, type YearData } from './read-year.js';
+import { readYear, quote, type PersonInfo, type YearData } from './read-year.js';
 
 export interface SettleOptions {
   jurisdiction: string;
@@ -105,12 +105,13 @@ export function adjudicateYear(
   const covered = new Map<string, boolean>();
   let person = -1;
   let account: YearAccount = newYearAccount();
+  let p: PersonInfo | undefined;
   for (let r = 0; r < n; r++) {
     if (E.person[r] !== person) {
       person = E.person[r]!;
       account = newYearAccount();
+      p = data.persons.get(person);
     }
-    const p = data.persons.get(person);
     const inst = E.institutions[E.institution[r]!]!;
     const date = isoOfDay(E.end[r]!);
     const total = E.total[r]!;
@@ -286,13 +287,25 @@ export async function writeSettlement(
   afterStage: (s: SettleStage) => void | Promise<void>,
 ): Promise<number> {
   const E = data.encounters;
+  // One row per person: the person's claims of the year as arrays (rows are person-contiguous).
   await store.copyInto(
     'settle_claims',
-    ['run_id', 'encounter_id', 'fund_fen', 'critical_illness_fen', 'patient_fen', 'hospital_fen'],
+    ['run_id', 'person_id', 'encounter_ids', 'fund_fen', 'critical_illness_fen', 'patient_fen', 'hospital_fen'],
     (function* () {
-      for (let r = 0; r < E.length; r++) yield [runId, E.id[r], res.claims.fund[r], res.claims.criticalIllness[r], res.claims.patient[r], res.hospital[r]];
+      const arr = (a: ArrayLike<number>, from: number, to: number) => {
+        let t = '{';
+        for (let r = from; r < to; r++) t += (r > from ? ',' : '') + String(a[r]);
+        return t + '}';
+      };
+      let a = 0;
+      while (a < E.length) {
+        let b = a + 1;
+        while (b < E.length && E.person[b] === E.person[a]) b++;
+        yield [runId, E.person[a], arr(E.id, a, b), arr(res.claims.fund, a, b), arr(res.claims.criticalIllness, a, b), arr(res.claims.patient, a, b), arr(res.hospital, a, b)];
+        a = b;
+      }
     })(),
-    { batchRows: 500_000 },
+    { batchRows: 200_000 },
   );
   await afterStage('write-claims');
   await store.copyInto(
@@ -400,7 +413,7 @@ async function settleRun(
   await after('pay');
 
   stage('posting the county package');
-  const pkg = packageStage(data, pay, params);
+  const pkg = packageStage(data, claims, pay, params);
   lap('package');
   await after('package');
 
@@ -463,12 +476,13 @@ export interface PayResults {
 const monthOfDay = (day: number) => isoOfDay(day).slice(0, 7);
 
 /**
- * Posts the fund's payments to the county package: in-county institutions' payments (DRG/DIP or
- * item, and capitation spread evenly over the twelve months), residents' out-of-county care (the
- * fund's share), pharmacy payments (none in the generated data). Charges are summed by month,
+ * Posts the basic fund's payments to the county package: in-county institutions' payments (DRG/DIP
+ * or item, and capitation spread evenly over the twelve months), residents' out-of-county care (the
+ * fund's share), pharmacy payments (none in the generated data). Critical-illness insurance payments
+ * are not charged: its premium is a carve-out of the budget. Charges are summed by month,
  * category and institution before they go to the package rules.
  */
-export function packageStage(data: YearData, pay: PayResults, params: ParamTree): SettlementResults['package'] & { ledger: LedgerRow[] } {
+export function packageStage(data: YearData, claims: ClaimResults, pay: PayResults, params: ParamTree): SettlementResults['package'] & { ledger: LedgerRow[] } {
   const E = data.encounters;
   const sums = new Map<string, { month: string; category: PackageCharge['category']; institutionId: string; fundFen: number }>();
   const post = (month: string, category: PackageCharge['category'], institutionId: string, fen: number) => {
@@ -480,7 +494,8 @@ export function packageStage(data: YearData, pay: PayResults, params: ParamTree)
   const basis = new Map<string, number>();
   for (let r = 0; r < E.length; r++) {
     const inst = E.institutions[E.institution[r]!]!;
-    post(monthOfDay(E.end[r]!), inst.inCounty ? 'in_county' : 'out_of_county', inst.id, pay.hospital[r]!);
+    // The basic fund's part: critical-illness insurance is paid from its premium, carved out of the budget.
+    post(monthOfDay(E.end[r]!), inst.inCounty ? 'in_county' : 'out_of_county', inst.id, pay.hospital[r]! - claims.criticalIllness[r]!);
     if (inst.inCounty) basis.set(inst.id, (basis.get(inst.id) ?? 0) + 1);
   }
   const months = Array.from({ length: 12 }, (_, i) => `${data.year}-${String(i + 1).padStart(2, '0')}`);

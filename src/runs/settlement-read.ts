@@ -87,13 +87,16 @@ export interface ClaimExplanation {
 
 export async function explainClaim(store: Store, params: ParamTree, county: string, year: number, encounterId: number): Promise<ClaimExplanation> {
   const { runId } = await settlementRun(store, county, year);
+  const [enc] = await store.query<{ person_id: number }>('select person_id from encounters where id = $1 and county_id = $2', [encounterId, county]);
+  if (!enc) throw new SettleInputError(`claim ${encounterId} is not an encounter of ${county}`);
+  const personId = enc.person_id;
   const [stored] = await store.query<{ fund_fen: number; critical_illness_fen: number; patient_fen: number; hospital_fen: number }>(
-    'select fund_fen, critical_illness_fen, patient_fen, hospital_fen from settle_claims where run_id = $1 and encounter_id = $2',
-    [runId, encounterId],
+    `select c.fund_fen, c.critical_illness_fen, c.patient_fen, c.hospital_fen
+       from settle_claims s, unnest(s.encounter_ids, s.fund_fen, s.critical_illness_fen, s.patient_fen, s.hospital_fen) as c(encounter_id, fund_fen, critical_illness_fen, patient_fen, hospital_fen)
+      where s.run_id = $1 and s.person_id = $2 and c.encounter_id = $3`,
+    [runId, personId, encounterId],
   );
   if (!stored) throw new SettleInputError(`claim ${encounterId} is not among the settled claims of ${county} ${year}`);
-  const [enc] = await store.query<{ person_id: number }>('select person_id from encounters where id = $1 and county_id = $2', [encounterId, county]);
-  const personId = enc!.person_id;
   const { institutions, instIndex } = await readInstitutions(store, county);
   const rows = (await store.copyOut(`${ENCOUNTER_SELECT} where e.county_id = '${county.replace(/'/g, "''")}' and e.person_id = ${Number(personId)} and e.end_date between '${year}-01-01' and '${year}-12-31' order by e.person_id, e.end_date, e.id`))
     .split('\n')

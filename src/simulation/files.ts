@@ -215,7 +215,12 @@ export interface GenerationManifest {
   years: number;
   generatedBy: string;
   files: Record<GeneratedFileKey, { file: string; rows: number; sha256: string }>;
+  /** Planted abuse patterns (only when injection was asked for): the ground-truth file and the rates. */
+  injections?: { file: string; rows: number; sha256: string; rates: Record<string, number | undefined> };
 }
+
+/** Ground truth of `sanyi generate --inject`: pattern, encounter_id, institution_id, person_id. */
+export const INJECTIONS_FILE = 'injections.csv';
 
 /** The file reference as Markdown (docs/generate.md holds exactly this between its markers). */
 export function renderFilesReference(): string {

@@ -393,19 +393,24 @@ export const settlements = pgTable(
   (t) => [primaryKey({ name: 'settlements_pkey', columns: [t.countyId, t.year] })],
 );
 
-/** 结算明细 — each claim's split: fund (basic + critical illness), patient, and what the institution is paid for it. */
+/**
+ * 结算明细 — each claim's split, one row per person and run with the person's claims of the year as
+ * parallel arrays in date order (a county-year is ~2 million claims but ~300,000 persons: a row per
+ * person is what keeps writing them inside the time budget). Query a claim with unnest().
+ */
 export const settleClaims = pgTable(
   'settle_claims',
   {
     runId: integer('run_id').notNull(),
-    encounterId: bigint('encounter_id', { mode: 'number' }).notNull(),
-    fundFen: bigint('fund_fen', { mode: 'number' }).notNull(),
-    criticalIllnessFen: bigint('critical_illness_fen', { mode: 'number' }).notNull(),
-    patientFen: bigint('patient_fen', { mode: 'number' }).notNull(),
-    /** What the fund pays the institution for this encounter (DRG/DIP payment for grouped cases). */
-    hospitalFen: bigint('hospital_fen', { mode: 'number' }).notNull(),
+    personId: bigint('person_id', { mode: 'number' }).notNull(),
+    encounterIds: bigint('encounter_ids', { mode: 'number' }).array().notNull(),
+    fundFen: bigint('fund_fen', { mode: 'number' }).array().notNull(),
+    criticalIllnessFen: bigint('critical_illness_fen', { mode: 'number' }).array().notNull(),
+    patientFen: bigint('patient_fen', { mode: 'number' }).array().notNull(),
+    /** What the fund pays the institution for each claim (DRG/DIP payment for grouped cases). */
+    hospitalFen: bigint('hospital_fen', { mode: 'number' }).array().notNull(),
   },
-  (t) => [primaryKey({ name: 'settle_claims_pkey', columns: [t.runId, t.encounterId] })],
+  (t) => [primaryKey({ name: 'settle_claims_pkey', columns: [t.runId, t.personId] })],
 );
 
 /** 病例付费 — inpatient cases paid by DRG/DIP or by item, with the group price against the charges. */
