@@ -1,10 +1,10 @@
 import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { beforeAll, describe, expect, test } from 'vitest';
 import { loadParamTree, type ParamTree } from '../rules/params.js';
 import { daysFromCivil } from '../rules/period.js';
-import { FEE_CATEGORIES } from '../rules/fees.js';
+import type { FEE_CATEGORIES } from '../rules/fees.js';
 import { Grouper } from '../grouper/grouper.js';
 import { DEMO_SCHEME_DIR, loadScheme } from '../grouper/scheme.js';
 import { loadCatalogue, SHIPPED_CATALOGUE_DIR } from '../simulation/catalogue.js';

@@ -76,7 +76,7 @@ export function loadSupervisionRules(file: string | URL = SHIPPED_RULES_FILE): S
   if (!Array.isArray(list)) throw new SupervisionRuleError(`${name}: expected a top-level "rules:" list`);
   const seen = new Set<string>();
   return list.map((entry: unknown, i) => {
-    const id = typeof entry === 'object' && entry && 'id' in entry ? String((entry as { id: unknown }).id) : `#${i + 1}`;
+    const id = typeof entry === 'object' && entry && 'id' in entry ? String((entry).id) : `#${i + 1}`;
     const r = ruleSchema.safeParse(entry);
     if (!r.success) {
       const issue = r.error.issues[0]!;
@@ -125,11 +125,11 @@ export interface SupervisionResult {
 
 const iso = (day: number): IsoDate => {
   const c = civilFromDays(day);
-  return `${c.y}-${String(c.m).padStart(2, '0')}-${String(c.d).padStart(2, '0')}` as IsoDate;
+  return `${c.y}-${String(c.m).padStart(2, '0')}-${String(c.d).padStart(2, '0')}`;
 };
 
 export function runSupervision(input: SupervisionInput, rules: readonly SupervisionRule[], tree: ParamTree, jurisdiction: string, year: number): SupervisionResult {
-  const date = `${year}-12-31` as IsoDate;
+  const date = `${year}-12-31`;
   const E = input.encounters;
   const out: Finding[] = [];
   const report: SupervisionResult['rules'] = [];
@@ -237,8 +237,11 @@ export function runSupervision(input: SupervisionInput, rules: readonly Supervis
         }
         break;
       }
-      default:
-        break;
+      case 'readmission':
+      case 'duplicate_claim':
+      case 'after_death':
+      case 'outside_stay':
+        break; // person by person, below
     }
     report.push({ id: rule.id, detector: rule.detector, params: p, findings: out.length - before });
   }
@@ -324,8 +327,10 @@ export function runSupervision(input: SupervisionInput, rules: readonly Supervis
         }
         return;
       }
-      default:
-        return;
+      case 'low_standard_admission':
+      case 'over_limit_bed_days':
+      case 'cc_share_vs_peers':
+        return; // row by row or by institution, above
     }
   }
 }
