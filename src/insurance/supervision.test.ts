@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,7 +11,7 @@ import { DEMO_SCHEME_DIR, loadScheme } from '../grouper/scheme.js';
 import { loadCatalogue, SHIPPED_CATALOGUE_DIR } from '../simulation/catalogue.js';
 import { generate } from '../simulation/generate.js';
 import type { Injected, InjectionPattern } from '../simulation/inject.js';
-import { SHIPPED_PARAMS_DIR } from '../runs/config.js';
+const SHIPPED_PARAMS_DIR = fileURLToPath(new URL('../../params/', import.meta.url));
 import { allocateColumns, FEE, N_FEE_CATEGORIES, type EncounterColumns, type InstitutionInfo } from './columns.js';
 import { loadSupervisionRules, runSupervision, SupervisionRuleError, type Finding, type SupervisionRule } from './supervision.js';
 

@@ -14,6 +14,7 @@ import { MANIFEST_FILE, type GenerationManifest } from '../simulation/files.js';
 import type { Store } from '../store/store.js';
 import { generateToDirectory } from './generate.js';
 import { loadGenerated } from './load-generated.js';
+import { settleYear } from './settle.js';
 
 export const DEMO = { county: 'demo', seed: '42', startYear: 2025, years: 1 } as const;
 
@@ -51,7 +52,10 @@ export async function seedIfEmpty(store: Store, params: ParamTree, opts: SeedOpt
   const log = opts.log ?? (() => {});
   const jurisdictions = await seedJurisdictions(store, params);
   const [have] = await store.query<{ n: number }>('select count(*)::int as n from datasets where county_id = $1', [DEMO.county]);
-  if ((have?.n ?? 0) > 0) return { jurisdictions, loaded: false };
+  if ((have?.n ?? 0) > 0) {
+    await settleDemoIfNeeded(store, params, log);
+    return { jurisdictions, loaded: false };
+  }
 
   const catalogue = opts.catalogue ?? (await loadCatalogue());
   const dir = path.join(opts.dataDir, 'generated', DEMO.county);
@@ -102,7 +106,17 @@ export async function seedIfEmpty(store: Store, params: ParamTree, opts: SeedOpt
     `  loaded ${summary.rows.residents?.toLocaleString('en')} residents, ${summary.rows.encounters?.toLocaleString('en')} encounters, ${summary.rows.inpatientCases?.toLocaleString('en')} inpatient cases in ${((performance.now() - t1) / 1000).toFixed(1)} s` +
       (summary.rejected.length ? ` (${summary.rejected.length} rows rejected: see ${path.join(dir, 'rejected')})` : ''),
   );
+  await settleDemoIfNeeded(store, params, log);
   return { jurisdictions, loaded: true };
+}
+
+/** Settles the demo year once (so the API has a settlement to serve from the first start). */
+async function settleDemoIfNeeded(store: Store, params: ParamTree, log: (m: string) => void): Promise<void> {
+  const [done] = await store.query<{ n: number }>('select count(*)::int as n from settlements where county_id = $1 and year = $2', [DEMO.county, DEMO.startYear]);
+  if ((done?.n ?? 0) > 0) return;
+  log(`settling the demo county's ${DEMO.startYear} (claims, DRG payment, package, supervision) …`);
+  const s = await settleYear({ store, params }, { jurisdiction: DEMO.county, year: DEMO.startYear, onStage: (m) => log(`  ${m}`) });
+  log(`  settled ${s.claims.toLocaleString('en')} claims in ${Object.values(s.seconds).reduce((a, b) => a + b, 0).toFixed(1)} s (sanyi settle --year ${DEMO.startYear} runs it again)`);
 }
 
 function reusable(dir: string, params: ParamTree, catalogue: Catalogue, population: number): boolean {
