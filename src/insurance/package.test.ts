@@ -1,7 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
+import { withOverrides } from '../rules/test-support/param-overrides.js';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { loadParamTree, ParamTree, type ParamDefinition, type ParamValue } from '../rules/params.js';
+import { loadParamTree, type ParamTree, type ParamValue } from '../rules/params.js';
 import { renderTrace } from '../rules/trace.js';
 import {
   allocateSurplus,
@@ -20,18 +21,7 @@ beforeAll(async () => {
 
 /** The real tree with the demo county's own value of some parameters replaced (from 2024-01-01);
  * null drops the county's file so the value of its parents applies. */
-function demoWith(overrides: Record<string, ParamValue | null>): ParamTree {
-  const defs: ParamDefinition[] = [];
-  for (const path of params.paths()) {
-    for (const d of params.definitions(path)) if (!(d.jurisdiction === 'demo' && path in overrides)) defs.push(d);
-  }
-  for (const [path, value] of Object.entries(overrides)) {
-    if (value === null) continue;
-    const base = params.definitions(path)[0]!;
-    defs.push({ ...base, jurisdiction: 'demo', file: `demo/${path.replaceAll('.', '/')}.yaml`, reference: { basis: 'default', reason: 'test' }, values: [{ effectiveFrom: '2024-01-01', value }] });
-  }
-  return new ParamTree(params.jurisdictions(), defs, 'test');
-}
+const demoWith = (overrides: Record<string, ParamValue | null>): ParamTree => withOverrides(params, 'demo', overrides);
 
 const charge = (month: string, category: PackageCharge['category'], fundFen: number, institutionId?: string): PackageCharge => ({ month, category, fundFen, ...(institutionId ? { institutionId } : {}) });
 
