@@ -38,7 +38,6 @@ afterAll(async () => {
   await rm(tmp, { recursive: true, force: true });
 });
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 async function get(p: string): Promise<{ status: number; body: any }> {
   const res = await fetch(base + p);
   return { status: res.status, body: JSON.parse(await res.text()) };
