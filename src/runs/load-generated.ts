@@ -422,6 +422,9 @@ export async function loadGenerated(store: Store, dir: string, opts: { onProgres
   }
   if (short.length) throw new LoadError(`${path.join(dir, MANIFEST_FILE)} does not match its files:\n  ${short.join('\n  ')}`);
 
+  // After a bulk load: statistics for the planner, and the rows' visibility hint bits set now rather
+  // than by the first reader (on the embedded database the first settlement read was ~40% slower).
+  await store.exec('vacuum analyze encounters, inpatient_cases, residents, enrolments');
   await store.query(
     `insert into datasets (county_id, seed, param_version, catalogue_version, population, start_year, years, manifest) values ($1, $2, $3, $4, $5, $6, $7, $8)`,
     [county, m.seed, m.paramVersion, m.catalogueVersion, m.population, m.startYear, m.years, JSON.stringify({ ...m, rejected: rejected.length })],

@@ -11,6 +11,7 @@ import { FEE_CATEGORIES } from '../rules/fees.js';
 import { allocateColumns, FEE, N_FEE_CATEGORIES, type EncounterColumns, type InstitutionInfo } from '../insurance/columns.js';
 import type { GroupInput } from '../grouper/grouper.js';
 import { parseCaseRow } from '../grouper/grouper.js';
+import { splitCsvLine } from './load-generated.js';
 
 export class SettleInputError extends Error {
   override name = 'SettleInputError';
@@ -105,7 +106,7 @@ export async function readYear(store: Store, county: string, year: number, onSta
     const hi = range!.hi!;
     const width = Math.max(1, Math.ceil(((hi - lo + 1) * ENCOUNTER_CHUNK_ROWS) / range!.n));
     for (let a = lo; a <= hi; a += width) {
-      parser.add(lines(await store.copyOut(`${ENCOUNTER_SELECT} where ${inYear} and e.id between ${a} and ${a + width - 1}`)));
+      parser.addText(await store.copyOut(`${ENCOUNTER_SELECT} where ${inYear} and e.id between ${a} and ${a + width - 1}`));
       onStage(`reading encounters: ${parser.length.toLocaleString('en-US')} of ${range!.n.toLocaleString('en-US')}`);
     }
   }
@@ -136,13 +137,16 @@ export async function readYear(store: Store, county: string, year: number, onSta
 /**
  * The encounter columns settlement reads, in the order parseEncounters expects: dates as day numbers,
  * and of the fee categories only those the rules use (bed, examination, laboratory, surgery); the
- * other categories stay 0 in the columns.
+ * other categories stay 0 in the columns. A fingerprint of all fourteen (Σ amount × a prime per
+ * category, mod 2^31 − 1) stands in for them where claims are compared (duplicates).
  */
 export const READ_FEES = ['bed', 'examination', 'laboratory', 'surgery'] as const;
+/** Distinct primes weighting each fee category in the fee fingerprint (duplicate detection). */
+const FEE_WEIGHTS = [3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47];
 export const ENCOUNTER_SELECT = `select e.id, e.person_id, e.institution_id, e.type, e.scheme, e.disease_id, e.principal_dx,
     e.start_date - date '1970-01-01', e.end_date - date '1970-01-01', e.los, e.severity,
     (e.referral_id is not null)::int, e.total_fen, ${READ_FEES.map((c) => `e.${c}_fen`).join(', ')}, e.class_b_fen, e.class_c_fen,
-    hashtext(concat_ws('|', ${FEE_CATEGORIES.map((c) => `e.${c}_fen`).join(', ')})) from encounters e`;
+    (${FEE_CATEGORIES.map((c, i) => `e.${c}_fen * ${FEE_WEIGHTS[i]}`).join(' + ')}) % 2147483647 from encounters e`;
 
 const ENCOUNTER_CHUNK_ROWS = 1_000_000;
 
@@ -173,7 +177,8 @@ export class EncounterParser {
     if (this.length + rows.length > E.id.length) throw new SettleInputError(`more encounters than counted (${this.length + rows.length} > ${E.id.length}): they changed while being read; run again`);
     for (let i = 0; i < rows.length; i++) {
       const r = this.length + i;
-      const f = rows[i]!.split(',');
+      const row = rows[i]!;
+      const f = row.includes('"') ? splitCsvLine(row) : row.split(',');
       E.id[r] = +f[0]!;
       E.person[r] = +f[1]!;
       const ii = this.#instIndex.get(f[2]!);
@@ -199,6 +204,79 @@ export class EncounterParser {
       E.feeHash![r] = +f[15 + READ_FEES.length]!;
     }
     this.length += rows.length;
+  }
+
+  /**
+   * The same from the CSV text itself, scanning characters (no string per row or per numeric field):
+   * twice as fast as add() on a million rows. Falls back to add() for a row with a quote.
+   */
+  addText(text: string): void {
+    const E = this.#E;
+    const n = text.length;
+    let pos = 0;
+    const num = (): number => {
+      let v = 0;
+      let neg = false;
+      let c = text.charCodeAt(pos);
+      if (c === 45) {
+        neg = true;
+        c = text.charCodeAt(++pos);
+      }
+      while (c >= 48 && c <= 57) {
+        v = v * 10 + (c - 48);
+        c = text.charCodeAt(++pos);
+      }
+      pos++; // the comma or newline
+      return neg ? -v : v;
+    };
+    const str = (): string => {
+      const end = text.indexOf(',', pos);
+      const v = text.slice(pos, end);
+      pos = end + 1;
+      return v;
+    };
+    let quote = text.indexOf('"');
+    while (pos < n) {
+      const lineEnd = text.indexOf('\n', pos);
+      const stop = lineEnd < 0 ? n : lineEnd;
+      if (quote >= 0 && quote < pos) quote = text.indexOf('"', pos);
+      if (quote >= 0 && quote < stop) {
+        this.add([text.slice(pos, stop)]);
+        pos = stop + 1;
+        continue;
+      }
+      const r = this.length;
+      if (r >= E.id.length) throw new SettleInputError(`more encounters than counted (> ${E.id.length}): they changed while being read; run again`);
+      E.id[r] = num();
+      E.person[r] = num();
+      const inst = str();
+      const ii = this.#instIndex.get(inst);
+      if (ii === undefined) throw new SettleInputError(`encounter ${E.id[r]}: institution ${inst} is not in the institutions table`);
+      E.institution[r] = ii;
+      const type = str();
+      E.type[r] = type === 'inpatient' ? 2 : type === 'emergency' ? 1 : 0;
+      E.scheme[r] = str() === 'employee' ? 1 : 0;
+      const disease = str();
+      let di = this.#diseaseIndex.get(disease);
+      if (di === undefined) this.#diseaseIndex.set(disease, (di = this.#diseaseIndex.size));
+      E.disease[r] = di;
+      const dx = str();
+      let xi = this.#dxIndex.get(dx);
+      if (xi === undefined) this.#dxIndex.set(dx, (xi = this.#dxIndex.size));
+      E.dx[r] = xi;
+      E.start[r] = num();
+      E.end[r] = num();
+      E.los[r] = num();
+      E.severity[r] = num();
+      E.referred[r] = num();
+      E.total[r] = num();
+      for (let k = 0; k < READ_FEES.length; k++) E.fees[r * N_FEE_CATEGORIES + FEE[READ_FEES[k]!]] = num();
+      E.classB[r] = num();
+      E.classC[r] = num();
+      E.feeHash![r] = num();
+      if (pos !== stop + 1) throw new SettleInputError(`encounter ${E.id[r]}: unexpected row shape in the store's output: ${text.slice(Math.max(0, stop - 200), stop)}`);
+      this.length++;
+    }
   }
 
   finish(): EncounterColumns {
