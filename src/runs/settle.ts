@@ -27,7 +27,7 @@ import { Grouper } from '../grouper/grouper.js';
 import { DEMO_SCHEME_DIR, loadScheme } from '../grouper/scheme.js';
 import { loadCatalogue, RULE_SERVICES, SHIPPED_CATALOGUE_DIR } from '../simulation/catalogue.js';
 import { loadSupervisionRules, runSupervision } from '../insurance/supervision.js';
-import { readYear, quote, type PersonInfo, type YearData } from './read-year.js';
+import { readYear, type PersonInfo, type YearData } from './read-year.js';
 
 export interface SettleOptions {
   jurisdiction: string;
@@ -209,8 +209,6 @@ async function clearAbandonedRuns(store: Store, county: string, year: number): P
 }
 
 export const RESULT_TABLES = ['settle_claims', 'settle_cases', 'settle_institutions', 'settle_ledger', 'settle_findings'] as const;
-
-export { quote };
 
 // ---------------------------------------------------------------------------------------------
 // The stages' results as the writer stores them.
