@@ -10,7 +10,7 @@ beforeAll(async () => {
   params = await loadParamTree(fileURLToPath(new URL('../../params/', import.meta.url)));
   rules = new BenefitRules(params, 'demo');
 });
-const adjudicate = (c: Claim, account: YearAccount, opts: { trace?: boolean } = { trace: true }) => rules.adjudicate(c, account, opts);
+const adjudicate = (c: Claim, account: YearAccount, opts: { trace?: boolean; lines?: boolean } = { trace: true }) => rules.adjudicate(c, account, opts);
 
 const claim = (over: Partial<Claim> = {}): Claim => ({
   id: 'c1',
@@ -124,6 +124,9 @@ describe('the rules of the resident and employee schemes', () => {
     expect(a.trace).toEqual([]);
     expect({ ...b, trace: [] }).toEqual(a);
     expect(b.trace.map((t) => t.parameter).filter(Boolean)).toContain('benefit.resident.classBFirstPayRate');
+    // The bulk path without the per-line split gives the same claim figures.
+    const c = adjudicate(claim(), newYearAccount(), { lines: false });
+    expect({ ...c, lines: [] }).toEqual({ ...a, lines: [] });
   });
 });
 

@@ -184,17 +184,18 @@ export class BenefitRules {
    * Adjudicates one claim against the person's year account (which it updates). Claims of a person
    * must be adjudicated in date order. `trace: true` records every step.
    */
-  adjudicate(claim: Claim, account: YearAccount, opts: { trace?: boolean } = {}): Adjudication {
+  adjudicate(claim: Claim, account: YearAccount, opts: { trace?: boolean; lines?: boolean } = {}): Adjudication {
     const R = this.rules(claim.scheme, claim.date);
     const trace: TraceStep[] = [];
     const on = opts.trace === true;
-    const use = <T extends number | string | Scale>(p: P<T>): T => {
-      if (on) trace.push({ step: p.label, value: typeof p.value === 'object' ? 'scale' : p.value, parameter: p.path, provenance: p.provenance });
-      return p.value;
-    };
-    const note = (step: string, value: number | string) => {
-      if (on) trace.push({ step, value });
-    };
+    // Without a trace the helpers are shared module functions (no closure per claim).
+    const use: <T extends number | string | Scale>(p: P<T>) => T = on
+      ? (p) => {
+          trace.push({ step: p.label, value: typeof p.value === 'object' ? 'scale' : p.value, parameter: p.path, provenance: p.provenance });
+          return p.value;
+        }
+      : valueOf;
+    const note: (step: string, value: number | string) => void = on ? (step, value) => void trace.push({ step, value }) : ignore;
 
     // Lines.
     const firstPayRate = use(R.classBFirstPayRate);
@@ -286,8 +287,9 @@ export class BenefitRules {
     }
     const fund = basic + ci;
 
-    // Fund over lines by eligible amounts (no fen lost).
-    if (fund > 0) {
+    // Fund over lines by eligible amounts (no fen lost); bulk callers that keep only the claim's
+    // figures skip it with `lines: false` (the claim's figures do not depend on it).
+    if (fund > 0 && opts.lines !== false) {
       const shares = allocate(
         fund,
         lines.map((l) => l.eligibleFen),
@@ -325,3 +327,6 @@ export class BenefitRules {
     };
   }
 }
+
+const valueOf = <T,>(p: { value: T }): T => p.value;
+const ignore = (): void => {};

@@ -120,7 +120,7 @@ export function adjudicateYear(
     lineA.amountFen = total - b - c;
     lineB.amountFen = b;
     lineC.amountFen = c;
-    claim.id = String(E.id[r]);
+    claim.id = r === opts.explainRow ? String(E.id[r]) : '';
     claim.scheme = E.scheme[r] === 1 ? 'employee' : 'resident';
     claim.retired = p?.retired ?? false;
     claim.type = E.type[r] === TYPE.inpatient ? 'inpatient' : 'outpatient';
@@ -141,7 +141,7 @@ export function adjudicateYear(
     }
     claim.chronic = chronic;
     const explain = r === opts.explainRow;
-    const a = rules.adjudicate(claim, account, explain ? { trace: true } : {});
+    const a = rules.adjudicate(claim, account, explain ? { trace: true } : BULK);
     if (explain) opts.onExplain?.(a, { ...claim, lines: claim.lines.map((l) => ({ ...l })) });
     out.fund[r] = a.fundFen;
     out.basic[r] = a.basicFundFen;
@@ -207,6 +207,9 @@ async function clearAbandonedRuns(store: Store, county: string, year: number): P
   }
   return ids;
 }
+
+/** Bulk adjudication keeps each claim's figures only (no per-line split, no trace). */
+const BULK = { lines: false } as const;
 
 export const RESULT_TABLES = ['settle_claims', 'settle_cases', 'settle_institutions', 'settle_ledger', 'settle_findings'] as const;
 
