@@ -240,6 +240,9 @@ export function generateCare(ctx: CareContext, rng: Random, from: number, to: nu
     const b = Math.min(d1, exit === NO_EXIT ? d1 : exit);
     if (b < a) continue;
     const exposureDays = b - a + 1;
+    const firstRow = out.encounters.length;
+    const firstCharge = out.chargeLines.length;
+    const firstDrug = out.drugLines.length;
     stats.personDays += exposureDays;
     const exposure = exposureDays / nDays;
     const age = Math.max(0, ageOn(pop.birth[i]!, a));
@@ -281,6 +284,29 @@ export function generateCare(ctx: CareContext, rng: Random, from: number, to: nu
       const d = ctx.tables.catalogue.diseases[disease]!;
       const day = d.neonatal ? Math.min(b, pop.birth[i]! + rng.int(4)) : a + rng.int(exposureDays);
       inpatientEncounter(ctx, rng, i, age, disease, Math.max(a, day), out, stats);
+    }
+    if (nIn > 0) keepVisitsOutOfStays(out, firstRow, firstCharge, firstDrug);
+  }
+}
+
+/**
+ * Nobody visits the outpatient clinic of the hospital whose ward they lie in: an outpatient or
+ * emergency visit drawn strictly inside one of the person's stays at the same institution moves to
+ * the admission day (its lines with it). Dates only: no draw, count or amount changes.
+ */
+function keepVisitsOutOfStays(out: CareChunk, firstRow: number, firstCharge: number, firstDrug: number): void {
+  const e = out.encounters;
+  for (let s = firstRow; s < e.length; s++) {
+    if (e.type[s] !== TYPE_INPATIENT) continue;
+    for (let r = firstRow; r < e.length; r++) {
+      if (e.type[r] === TYPE_INPATIENT || e.institution[r] !== e.institution[s] || !(e.start[r]! > e.start[s]! && e.start[r]! < e.end[s]!)) continue;
+      const day = e.start[s]!;
+      e.start[r] = day;
+      e.end[r] = day;
+      const id = e.id[r]!;
+      for (const [lines, from] of [[out.chargeLines, firstCharge], [out.drugLines, firstDrug]] as const) {
+        for (let l = from; l < lines.length; l++) if (lines.encounter[l] === id) lines.start[l] = day;
+      }
     }
   }
 }
