@@ -8,7 +8,7 @@ import { daysFromCivil } from '../rules/period.js';
 import type { FEE_CATEGORIES } from '../rules/fees.js';
 import { Grouper } from '../grouper/grouper.js';
 import { DEMO_SCHEME_DIR, loadScheme } from '../grouper/scheme.js';
-import { loadCatalogue, SHIPPED_CATALOGUE_DIR } from '../simulation/catalogue.js';
+import { bedDayPriceFen, loadCatalogue, SHIPPED_CATALOGUE_DIR } from '../simulation/catalogue.js';
 import { generate } from '../simulation/generate.js';
 import type { Injected, InjectionPattern } from '../simulation/inject.js';
 const SHIPPED_PARAMS_DIR = fileURLToPath(new URL('../../params/', import.meta.url));
@@ -103,6 +103,23 @@ describe('the supervision rules, row by row', () => {
     ).filter((x) => x.ruleId === 'duplicate_claim');
     expect(f.map((x) => x.encounterIds)).toEqual([[1, 5]]);
     expect(f[0]!.amountFen).toBe(8_000);
+  });
+
+  test('A claim billed three times is flagged twice against the first; the same amount at another institution or with other fees is not a duplicate', () => {
+    const f = run(
+      columns([
+        { id: 3, person: 1, type: 'outpatient', start: '2025-04-02', total: 8_000 },
+        { id: 1, person: 1, type: 'outpatient', start: '2025-04-02', total: 8_000 },
+        { id: 2, person: 1, type: 'outpatient', inst: 1, start: '2025-04-02', total: 8_000 },
+        { id: 4, person: 1, type: 'outpatient', start: '2025-04-02', total: 8_000, fees: { western_drug: 8_000 } },
+        { id: 9, person: 1, type: 'outpatient', start: '2025-04-02', total: 8_000 },
+        { id: 7, person: 2, type: 'outpatient', start: '2025-04-02', total: 8_000 },
+      ]),
+    ).filter((x) => x.ruleId === 'duplicate_claim');
+    expect(f.map((x) => x.encounterIds)).toEqual([
+      [1, 3],
+      [3, 9],
+    ]);
   });
 
   test('Bed charges for more days than the stay are flagged with the excess as the amount', () => {
@@ -228,13 +245,15 @@ describe('the supervision rules on a county with planted patterns', () => {
     const drgOf = new Map<number, string>();
     let deaths = new Map<number, number>();
     let institutions: InstitutionInfo[] = [];
+    const fromSink: Injected[] = [];
     const result = await generate(
       { params, catalogue, population: 150_000, startYear: 2025, years: 1, seed: 'supervision', inject: { rates: RATES, upcodingCodes } },
       {
         county: (c) => {
           institutions = c.institutions.map((i) => ({ id: i.id, careLevel: i.careLevel, grade: i.grade, inCounty: i.inCounty, kind: i.kind, townshipId: i.townshipId }));
         },
-        chunk: (chunk) => {
+        chunk: (chunk, ctx) => {
+          fromSink.push(...ctx.injected);
           const e = chunk.encounters;
           for (let r = 0; r < e.length; r++) {
             rows.push([e.id[r]!, e.person[r]!, e.institution[r]!, e.type[r]!, e.disease[r]!, e.start[r]!, e.end[r]!, e.los[r]!, e.severity[r]!, e.total[r]!]);
@@ -252,6 +271,7 @@ describe('the supervision rules on a county with planted patterns', () => {
       },
     );
     injected = result.injected;
+    expect(fromSink).toEqual(injected); // the sink sees each chunk's planted records as they are made
     // Order by person, then discharge date and id, as the settlement reads them.
     const order = rows.map((_, i) => i).sort((a, b) => rows[a]![1]! - rows[b]![1]! || rows[a]![6]! - rows[b]![6]! || rows[a]![0]! - rows[b]![0]!);
     const E = allocateColumns(rows.length);
@@ -265,9 +285,8 @@ describe('the supervision rules on a county with planted patterns', () => {
       drg.push(drgOf.get(x[0]!) ?? '');
     });
     E.length = rows.length;
-    const bed = catalogue.services.find((s) => s.id === 'bed_day')!;
     findings = runSupervision(
-      { encounters: E, deathDay: deaths, drg, bedDayPriceFen: bed.price },
+      { encounters: E, deathDay: deaths, drg, bedDayPriceFen: bedDayPriceFen(catalogue) },
       rules,
       params,
       'demo',

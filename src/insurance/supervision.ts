@@ -247,6 +247,8 @@ export function runSupervision(input: SupervisionInput, rules: readonly Supervis
   }
 
   // Person-level detectors: one pass over each person's contiguous rows.
+  let scratch = new Int32Array(256);
+  let dupOf = new Int32Array(256).fill(-1); // row − a → the earlier identical row, or −1
   const personRules = active.filter((r) => r.detector === 'readmission' || r.detector === 'duplicate_claim' || r.detector === 'after_death' || r.detector === 'outside_stay');
   if (personRules.length) {
     const counts = new Map<string, number>();
@@ -270,6 +272,13 @@ export function runSupervision(input: SupervisionInput, rules: readonly Supervis
   }
   return { findings: out, rules: report };
 
+  function sameClaim(x: number, y: number): boolean {
+    if (E.institution[x] !== E.institution[y] || E.type[x] !== E.type[y] || E.start[x] !== E.start[y] || E.end[x] !== E.end[y] || E.total[x] !== E.total[y]) return false;
+    if (E.feeHash) return E.feeHash[x] === E.feeHash[y];
+    for (let k = 0; k < N_FEE_CATEGORIES; k++) if (fee(x, k) !== fee(y, k)) return false;
+    return true;
+  }
+
   function personDetector(rule: SupervisionRule, p: SupervisionResult['rules'][number]['params'], a: number, b: number): void {
     switch (rule.detector) {
       case 'after_death': {
@@ -282,17 +291,39 @@ export function runSupervision(input: SupervisionInput, rules: readonly Supervis
       }
       case 'duplicate_claim': {
         if (b - a < 2) return;
-        const first = new Map<string, number>();
-        for (let r = a; r < b; r++) {
-          let key = `${E.institution[r]}|${E.type[r]}|${E.start[r]}|${E.end[r]}|${E.total[r]}`;
-          if (E.feeHash) key += `|${E.feeHash[r]}`;
-          else for (let k = 0; k < N_FEE_CATEGORIES; k++) key += `|${fee(r, k)}`;
-          const f = first.get(key);
-          if (f === undefined) first.set(key, r);
-          else {
-            const [x, y] = E.id[f]! < E.id[r]! ? [f, r] : [r, f];
-            out.push(claim(rule.id, y, E.total[y]!, `与结算 ${E.id[x]} 同人同日同机构、各项费用完全相同`, `identical to claim ${E.id[x]}: same person, institution, date and every fee`, [x, y]));
+        // The person's rows sorted by (date, total, row); identical claims are neighbours within a
+        // run of equal date and total, compared field by field (no key strings per row).
+        const k = b - a;
+        if (scratch.length < k) {
+          scratch = new Int32Array(Math.max(k, scratch.length * 2));
+          dupOf = new Int32Array(scratch.length).fill(-1);
+        }
+        const order = scratch.subarray(0, k);
+        for (let i = 0; i < k; i++) order[i] = a + i;
+        order.sort((x, y) => E.start[x]! - E.start[y]! || E.total[x]! - E.total[y]! || x - y);
+        let flagged = false;
+        for (let g = 0; g < k; ) {
+          let h = g + 1;
+          while (h < k && E.start[order[h]!] === E.start[order[g]!] && E.total[order[h]!] === E.total[order[g]!]) h++;
+          for (let i = g + 1; i < h; i++) {
+            const r = order[i]!;
+            for (let j = g; j < i; j++) {
+              const f = order[j]!;
+              if (dupOf[f - a] !== -1 || !sameClaim(f, r)) continue;
+              dupOf[r - a] = f; // the first identical row in row order
+              flagged = true;
+              break;
+            }
           }
+          g = h;
+        }
+        if (!flagged) return;
+        for (let r = a; r < b; r++) {
+          const f = dupOf[r - a]!;
+          if (f === -1) continue;
+          dupOf[r - a] = -1;
+          const [x, y] = E.id[f]! < E.id[r]! ? [f, r] : [r, f];
+          out.push(claim(rule.id, y, E.total[y]!, `与结算 ${E.id[x]} 同人同日同机构、各项费用完全相同`, `identical to claim ${E.id[x]}: same person, institution, date and every fee`, [x, y]));
         }
         return;
       }

@@ -25,7 +25,7 @@ import { allocate } from '../rules/money.js';
 import { familyDoctorCapitation, payCase, paymentRules, paymentTables, type PaymentRules, type TableCase } from '../insurance/hospital-payment.js';
 import { Grouper } from '../grouper/grouper.js';
 import { DEMO_SCHEME_DIR, loadScheme } from '../grouper/scheme.js';
-import { loadCatalogue, RULE_SERVICES, SHIPPED_CATALOGUE_DIR } from '../simulation/catalogue.js';
+import { bedDayPriceFen, loadCatalogue, SHIPPED_CATALOGUE_DIR } from '../simulation/catalogue.js';
 import { loadSupervisionRules, runSupervision } from '../insurance/supervision.js';
 import { readYear, type PersonInfo, type YearData } from './read-year.js';
 
@@ -156,7 +156,7 @@ export async function chronicConditionsOf(catalogueDir = SHIPPED_CATALOGUE_DIR):
   return (await catalogueFacts(catalogueDir)).chronicOf;
 }
 
-const factsCache = new Map<string, Promise<{ chronicOf: Map<string, string>; bedDayPriceFen: Record<string, number | undefined> }>>();
+const factsCache = new Map<string, Promise<{ chronicOf: Map<string, string>; bedDayPriceFen: ReturnType<typeof bedDayPriceFen> }>>();
 
 /** What settlement takes from the catalogue: chronic conditions of diseases, bed-day prices by level. */
 export function catalogueFacts(catalogueDir = SHIPPED_CATALOGUE_DIR) {
@@ -164,7 +164,7 @@ export function catalogueFacts(catalogueDir = SHIPPED_CATALOGUE_DIR) {
   if (!f) {
     f = loadCatalogue(catalogueDir).then((cat) => ({
       chronicOf: new Map(cat.diseases.filter((d) => d.chronic).map((d) => [d.id, d.chronic!])),
-      bedDayPriceFen: { ...(cat.services.find((x) => x.id === RULE_SERVICES.bedDay)?.price ?? {}) },
+      bedDayPriceFen: bedDayPriceFen(cat),
     }));
     factsCache.set(catalogueDir, f);
   }

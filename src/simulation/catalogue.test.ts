@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { buildCatalogue, CARE_LEVELS, CatalogueError, INPATIENT_LEVELS, loadCatalogue, RULE_SERVICES, type CareLevel, type Catalogue, type FeeCategory, type Service } from './catalogue.js';
+import { bedDayPriceFen, buildCatalogue, CARE_LEVELS, CatalogueError, INPATIENT_LEVELS, loadCatalogue, RULE_SERVICES, type CareLevel, type Catalogue, type FeeCategory, type Service } from './catalogue.js';
 
 // The national code tables (CHS-DRG 1.1) live outside the repository; never copy them in.
 const OFFICIAL = path.resolve(process.cwd(), '../shared/data/chs-drg-1.1');
@@ -35,6 +35,13 @@ describe('the shipped catalogue', () => {
     expect(at(RULE_SERVICES.registration, ['county', 'out_of_county'])).toBe(true);
     expect(at(RULE_SERVICES.generalDiagnosis, ['village', 'township'])).toBe(true);
     expect(service(RULE_SERVICES.generalDiagnosis).price.township).toBe(1000);
+  });
+
+  test('gives the bed-day price by level for the supervision of bed days billed beyond the stay, higher at each higher level', () => {
+    const p = bedDayPriceFen(catalogue);
+    expect(p).toEqual(service(RULE_SERVICES.bedDay).price);
+    expect(p.village).toBeUndefined();
+    expect(p.township! < p.county! && p.county! < p.out_of_county!).toBe(true);
   });
 
   test.runIf(hasOfficial)('uses only diagnosis codes of the national ICD-10 医保版 table', () => {

@@ -171,6 +171,16 @@ export const RULE_SERVICES = {
   registration: 'registration', // 挂号费 per visit (county, out of county)
 } as const;
 
+/**
+ * The bed-day price (床位费 per inpatient day) by care level, fen — the limit the supervision rule on
+ * bed days billed beyond the stay compares with (src/insurance/supervision.ts, `bedDayPriceFen`).
+ * A level where the bed day is not offered is absent.
+ */
+export function bedDayPriceFen(catalogue: Catalogue): Partial<Record<'village' | 'township' | 'county' | 'out_of_county', number>> {
+  const svc = catalogue.services[catalogue.serviceIndex.get(RULE_SERVICES.bedDay) ?? -1];
+  return svc ? { ...svc.price } : {};
+}
+
 export interface Catalogue {
   readonly diseases: readonly Disease[];
   readonly drugs: readonly Drug[];

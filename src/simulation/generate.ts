@@ -49,7 +49,8 @@ export interface GenerateProgress {
 /** Receives what the generator makes. All methods may be async; the generator awaits them. */
 export interface GenerationSink {
   county?(county: County): void | Promise<void>;
-  chunk?(chunk: CareChunk, ctx: { county: County; tables: CareTables; pop: Population }): void | Promise<void>;
+  /** `injected`: what was planted in this chunk (empty unless injection was requested). */
+  chunk?(chunk: CareChunk, ctx: { county: County; tables: CareTables; pop: Population; injected: readonly Injected[] }): void | Promise<void>;
   /** The population with everybody's entry and exit, after the last year. */
   population?(pop: Population, county: County): void | Promise<void>;
 }
@@ -136,10 +137,11 @@ export async function generate(opts: GenerateOptions, sink: GenerationSink = {})
       chunk.referrals = [];
       const to = Math.min(n, from + chunkSize);
       generateCare(ctx, root.stream(`care/${year}/${c}`), from, to, chunk, stats);
+      const planted = injected.length;
       if (opts.inject) injectPatterns(chunk, ctx, root.stream(`inject/${year}/${c}`), opts.inject, daysFromCivil(year, 12, 31), injected);
       stats.chargeLines += chunk.chargeLines.length;
       stats.drugLines += chunk.drugLines.length;
-      await sink.chunk?.(chunk, { county, tables, pop });
+      await sink.chunk?.(chunk, { county, tables, pop, injected: injected.slice(planted) });
       await opts.onProgress?.({ year, done: to, total: n, encounters: counters.encounter });
     }
     yearResults.push({ year, dynamics, stats, calibration: calibrationReport(stats, targets, reader, year) });
