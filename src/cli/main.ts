@@ -12,6 +12,7 @@ import { registerGenerate } from './generate.js';
 import { registerParams } from './params.js';
 import { registerServe } from './serve.js';
 import { registerSettle } from './settle.js';
+import { registerLinkage } from './linkage.js';
 
 const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -27,6 +28,7 @@ export function buildCli(): Command {
   registerGenerate(program);
   registerDrg(program);
   registerSettle(program);
+  registerLinkage(program);
   return program;
 }
 

@@ -18,8 +18,8 @@
  *   adoptable       ⇔ mayRaise ∧ ΔPatient' ≤ patientBurdenLimit ∧ fundMonthsAfter ≥ minFundMonths
  *                     ∧ every level ratio within levelRatioTolerance
  *
- * Every fen of the space is accounted for: raises + notPassedThrough + overAffordability + maxRate
- * + rounding = space (a test checks it for random inputs).
+ * Every fen of the space is accounted for: raises + notPassedThrough + overAffordability + noVolume
+ * + maxRate + rounding = space (a test checks it for random inputs).
  */
 import type { ParamTree } from '../rules/params.js';
 import type { IsoDate } from '../rules/period.js';
@@ -123,7 +123,7 @@ export interface Proposal {
   changes: PriceChange[];
   use: {
     raisesFen: number;
-    unused: { notPassedThroughFen: number; overAffordabilityFen: number; maxRateFen: number; roundingFen: number };
+    unused: { notPassedThroughFen: number; overAffordabilityFen: number; noVolumeFen: number; maxRateFen: number; roundingFen: number };
     unusedFen: number;
   };
   impact: {
@@ -279,11 +279,8 @@ export function priceProposal(input: ProposalInput, tree: ParamTree, jurisdictio
   });
   const totalFen = t.step('adjustmentTotal', Math.min(passed, capFen), { unit: 'fen', formula: 'min(passedThrough, affordabilityCap)' });
 
-  // 3. Raises by group.
-  const sumW = weights.reduce((a, b) => a + b, 0);
-  const budgets = sumW > 0 && totalFen > 0 ? allocate(totalFen, weights, { what: 'adjustment total over the raise groups' }) : weights.map(() => 0);
-  const groups: RaiseGroup[] = [];
-  RAISE_CATEGORIES.forEach((category, gi) => {
+  // 3. Raises by group: the total is split over the groups with volume by their weights.
+  const baseOf = (category: FeeCategory) => {
     let base = 0;
     for (const s of cat.services) {
       if (s.category !== category) continue;
@@ -292,6 +289,16 @@ export function priceProposal(input: ProposalInput, tree: ParamTree, jurisdictio
         if (old !== undefined) base += old * (volume.get(`${s.id}|${level}`) ?? 0);
       }
     }
+    return base;
+  };
+  const bases = RAISE_CATEGORIES.map(baseOf);
+  const liveWeights = weights.map((w, gi) => (bases[gi]! > 0 ? w : 0));
+  const live = liveWeights.some((w) => w > 0);
+  const budgets = live && totalFen > 0 ? allocate(totalFen, liveWeights, { what: 'adjustment total over the raise groups' }) : weights.map(() => 0);
+  if (!live && totalFen > 0) t.step('noVolume', totalFen, { unit: 'fen', note: 'no raise group has volume in the year: the adjustment total stays unused' });
+  const groups: RaiseGroup[] = [];
+  RAISE_CATEGORIES.forEach((category, gi) => {
+    const base = bases[gi]!;
     const budget = budgets[gi]!;
     const wanted = ratio(budget, base);
     const rate = Math.min(maxRaise, wanted);
@@ -302,19 +309,20 @@ export function priceProposal(input: ProposalInput, tree: ParamTree, jurisdictio
         const old = input.prices.get(s.id)?.[level];
         if (old === undefined) continue;
         const n = old + roundTo(old * rate, 'down');
-        newPrice.set(`${s.id}|${level}`, n);
+        if (n !== old) newPrice.set(`${s.id}|${level}`, n);
         used += (n - old) * (volume.get(`${s.id}|${level}`) ?? 0);
       }
     }
     groups.push({ category, weight: weights[gi]!, budgetFen: budget, baseRevenueFen: base, rate, cappedAtMaxRate: wanted > maxRaise, usedFen: used });
-    t.step(`raise.${category}`, used, { unit: 'fen', formula: `rate ${(rate * 100).toFixed(3)}% of base ${base} fen; new = old + floor(old × rate to ${unit} fen)`, note: wanted > maxRaise ? `capped at maxRaiseRate ${maxRaise}` : undefined });
+    t.step(`raise.${category}`, used, { unit: 'fen', formula: `rate ${(rate * 100).toFixed(3)}% of base ${base} fen; new = old + floor(old × rate to ${unit} fen)`, note: wanted > maxRaise ? `capped at maxRaiseRate ${maxRaise}` : base === 0 ? 'no volume in the year' : undefined });
   });
   const raisesFen = sum(groups.map((g) => g.usedFen));
   // Where the rest of the space went (exact): capped groups lose budget − used at the maximum rate; the others lose rounding.
   const maxRateFen = sum(groups.filter((g) => g.cappedAtMaxRate).map((g) => g.budgetFen - g.usedFen));
   const roundingFen = sum(groups.filter((g) => !g.cappedAtMaxRate).map((g) => g.budgetFen - g.usedFen));
-  const unused = { notPassedThroughFen: spaceFen - passed, overAffordabilityFen: passed - totalFen, maxRateFen, roundingFen };
-  const unusedFen = t.step('unused', unused.notPassedThroughFen + unused.overAffordabilityFen + maxRateFen + roundingFen, { unit: 'fen', formula: 'space − raises = notPassedThrough + overAffordability + maxRate + rounding' });
+  const noVolumeFen = live ? 0 : totalFen;
+  const unused = { notPassedThroughFen: spaceFen - passed, overAffordabilityFen: passed - totalFen, noVolumeFen, maxRateFen, roundingFen };
+  const unusedFen = t.step('unused', unused.notPassedThroughFen + unused.overAffordabilityFen + noVolumeFen + maxRateFen + roundingFen, { unit: 'fen', formula: 'space − raises = notPassedThrough + overAffordability + noVolume + maxRate + rounding' });
 
   // 4. Changes and impact by institution.
   const changes: PriceChange[] = [];
@@ -370,8 +378,12 @@ export function priceProposal(input: ProposalInput, tree: ParamTree, jurisdictio
         const la = offered[a]!;
         const lb = offered[b]!;
         const before = ps[lb]! / ps[la]!;
-        const after = (newPrice.get(`${s.id}|${lb}`) ?? ps[lb]!) / (newPrice.get(`${s.id}|${la}`) ?? ps[la]!);
-        const dev = Math.abs(after / before - 1);
+        const newA = newPrice.get(`${s.id}|${la}`) ?? ps[la]!;
+        const newB = newPrice.get(`${s.id}|${lb}`) ?? ps[lb]!;
+        // Kept when the new price at b is within one price unit of new_a × the old ratio (rounding),
+        // else the relative change of the ratio counts against the tolerance.
+        if (Math.abs(newB - newA * before) <= unit) continue;
+        const dev = Math.abs(newB / newA / before - 1);
         if (dev > worstRatio) {
           worstRatio = dev;
           worstItem = `${s.id} ${lb}/${la}`;

@@ -6,7 +6,7 @@
  *   window         = agreement period ∩ the year (whole months)
  *   reportedDemand = the institution's use of the molecule in minimum units (selected + non-selected),
  *                    in the previous year or the year itself (procurement.reportedDemandBasis)
- *   agreed         = reportedDemand × agreedShare(winners) × windowDays / daysOfDemandYear
+ *   agreed         = reportedDemand × agreedShare(winners) × windowDays / daysOfTheYear
  *                    rounded half-up to a whole minimum unit
  *   completion     = purchasedSelected (window, minimum units) / agreed
  *   timeProgress   = elapsed window days / window days (at each month end)
@@ -167,7 +167,8 @@ export function procurementYear(input: ProcurementInput, tree: ParamTree, jurisd
     demandServices = input.serviceVolumes;
     t.step('reportedDemand', `use of ${year}`, { note: 'procurement.reportedDemandBasis = same_year: demand estimated from the analysed year itself' });
   } else throw new ProcurementError(`procurement.reportedDemandBasis is "${basis}"; expected previous_year or same_year`);
-  const demandYearDays = inclusiveDays(basis === 'previous_year' ? `${year - 1}-01-01` : yearFrom, basis === 'previous_year' ? `${year - 1}-12-31` : yearTo);
+  // The reported demand is annual; a window shorter than the year gets its share of the year's days.
+  const yearDays = inclusiveDays(yearFrom, yearTo);
 
   const inst = new Map(input.institutions.map((i) => [i.id, i]));
   // Minimum units per unit of sale of every item taking part (selected and non-selected).
@@ -221,8 +222,8 @@ export function procurementYear(input: ProcurementInput, tree: ParamTree, jurisd
     const reported = demand.get(k) ?? 0;
     const share = p.winners >= 1 ? scaleLookup(shareScale, p.winners) : 0;
     const windowDays = inclusiveDays(w.from, w.to);
-    // agreed = reportedDemand × share × windowDays / demandYearDays, half-up to a whole unit.
-    const agreed = Math.round((reported * share * windowDays) / demandYearDays);
+    // agreed = reportedDemand × share × windowDays / daysOfYear, half-up to a whole unit.
+    const agreed = Math.round((reported * share * windowDays) / yearDays);
     a = {
       agreement: {
         institutionId,

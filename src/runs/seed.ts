@@ -15,6 +15,7 @@ import type { Store } from '../store/store.js';
 import { generateToDirectory } from './generate.js';
 import { loadGenerated } from './load-generated.js';
 import { settleYear } from './settle.js';
+import { LinkageInputError, linkageYear } from './linkage.js';
 
 export const DEMO = { county: 'demo', seed: '42', startYear: 2025, years: 1 } as const;
 
@@ -113,10 +114,27 @@ export async function seedIfEmpty(store: Store, params: ParamTree, opts: SeedOpt
 /** Settles the demo year once (so the API has a settlement to serve from the first start). */
 async function settleDemoIfNeeded(store: Store, params: ParamTree, log: (m: string) => void): Promise<void> {
   const [done] = await store.query<{ n: number }>('select count(*)::int as n from settlements where county_id = $1 and year = $2', [DEMO.county, DEMO.startYear]);
-  if ((done?.n ?? 0) > 0) return;
+  if ((done?.n ?? 0) > 0) return linkDemoIfNeeded(store, params, log);
   log(`settling the demo county's ${DEMO.startYear} (claims, DRG payment, package, supervision) …`);
   const s = await settleYear({ store, params }, { jurisdiction: DEMO.county, year: DEMO.startYear, onStage: (m) => log(`  ${m}`) });
   log(`  settled ${s.claims.toLocaleString('en')} claims in ${Object.values(s.seconds).reduce((a, b) => a + b, 0).toFixed(1)} s (sanyi settle --year ${DEMO.startYear} runs it again)`);
+  await linkDemoIfNeeded(store, params, log);
+}
+
+/** Computes the demo year's linkage once (procurement → prices → salary → fund), after its settlement. */
+async function linkDemoIfNeeded(store: Store, params: ParamTree, log: (m: string) => void): Promise<void> {
+  const [done] = await store.query<{ n: number }>('select count(*)::int as n from linkage_results where county_id = $1 and year = $2', [DEMO.county, DEMO.startYear]);
+  if ((done?.n ?? 0) > 0) return;
+  log(`computing the demo county's ${DEMO.startYear} linkage (procurement, price proposal, salary budget) …`);
+  let r;
+  try {
+    r = await linkageYear({ store, params }, { jurisdiction: DEMO.county, year: DEMO.startYear });
+  } catch (e) {
+    // Data loaded by an older version lack service volumes: start anyway and say how to get them.
+    if (e instanceof LinkageInputError) return log(`  skipped: ${e.message}`);
+    throw e;
+  }
+  log(`  linkage in ${r.summary.seconds.toFixed(1)} s (sanyi linkage --year ${DEMO.startYear} runs it again)`);
 }
 
 function reusable(dir: string, params: ParamTree, catalogue: Catalogue, population: number): boolean {

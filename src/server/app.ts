@@ -18,7 +18,9 @@ import type { AppContext } from '../runs/context.js';
 import { todayInChina } from '../runs/config.js';
 import { NotSettledError } from '../runs/settlement-read.js';
 import { SettleInputError } from '../runs/read-year.js';
+import { LinkageInputError } from '../runs/linkage.js';
 import { registerSettlementRoutes } from './settlement-routes.js';
+import { registerLinkageRoutes } from './linkage-routes.js';
 
 export const WEB_DIST = fileURLToPath(new URL('../../web/dist/', import.meta.url));
 export const PACKAGE_VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -110,7 +112,7 @@ export async function buildApp(ctx: AppContext, opts: AppOptions = {}): Promise<
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
 
   app.setErrorHandler((err, req, reply) => {
-    if (err instanceof ParamNotFoundError || err instanceof NotSettledError || err instanceof SettleInputError) return reply.status(404).send({ error: 'not_found', message: err.message });
+    if (err instanceof ParamNotFoundError || err instanceof NotSettledError || err instanceof SettleInputError || err instanceof LinkageInputError) return reply.status(404).send({ error: 'not_found', message: err.message });
     if (err instanceof PeriodError) return reply.status(400).send({ error: 'bad_request', message: err.message });
     const e = err as { validation?: unknown; statusCode?: number; message: string };
     if (e.validation) return reply.status(400).send({ error: 'bad_request', message: e.message });
@@ -198,6 +200,7 @@ export async function buildApp(ctx: AppContext, opts: AppOptions = {}): Promise<
   );
 
   registerSettlementRoutes(app, ctx);
+  registerLinkageRoutes(app, ctx);
 
   // The web app, with a single-page fallback for its client-side routes.
   const hasWeb = existsSync(`${WEB_DIST}index.html`);

@@ -1,0 +1,397 @@
+/**
+ * `sanyi linkage`: the three-medical linkage of a settled county-year as one chain (issue 6,
+ * DOMAIN.md §1): VBP savings → adjustment space → price proposal → revenue structure → salary
+ * budget → fund balance and patient out-of-pocket, every figure with its trace.
+ *
+ *   read        institutions, settled figures, fee totals by institution, drug and service volumes, staff
+ *   procurement agreed volumes, completion, savings, fund saving retained (src/procurement)
+ *   fund        opening balance + income − settled basic-fund spending
+ *   pricing     conditions, space, proposal and its impact (src/pricing); adopted only when adoptable
+ *   structure   revenue structure before the linkage (pre-procurement prices), as recorded, after the
+ *               adopted price changes (the year's volumes, no demand response)
+ *   salary      medical-service revenue, salary budget, leaders' pay, staff distribution (src/salary)
+ *   write       one row of linkage_results per county-year (replaced on each run)
+ *
+ * "Before" is the year priced before procurement and before the price change; "after" is the year
+ * with procurement prices (as recorded) and the adopted price changes. The seed of the staff
+ * distribution is derived from the data seed and stored with the result.
+ */
+import type { ParamTree } from '../rules/params.js';
+import type { Store } from '../store/store.js';
+import { mulDiv, sum } from '../rules/money.js';
+import type { Trace } from '../rules/trace.js';
+import { FEE_CATEGORIES, type FeeCategory } from '../rules/fees.js';
+import { loadCatalogue, SHIPPED_CATALOGUE_DIR, type Catalogue } from '../simulation/catalogue.js';
+import { loadBatches } from '../procurement/batches.js';
+import { procurementYear, type ProcurementYear, type VolumeRow } from '../procurement/procurement.js';
+import { priceTable, type CountyPriceLevel } from '../pricing/prices.js';
+import { priceProposal, type Proposal, type ServiceUse, type YearFigures } from '../pricing/proposal.js';
+import { distributeSalaries, leaderSalaries, medicalServiceRevenue, salaryBudget, type SalaryTier, type StaffRole, type StaffTitle } from '../salary/salary.js';
+import { readInstitutions } from './read-year.js';
+import { settlementRun } from './settlement-read.js';
+
+export interface LinkageOptions {
+  jurisdiction: string;
+  year: number;
+  catalogueDir?: string;
+  /** Date the proposal would take effect (default: 1 January of the next year). */
+  effectiveFrom?: string;
+  onStage?: (stage: string) => void;
+}
+
+/** The figures `--json` prints (issue 6 §4), money in fen. */
+export interface LinkageSummary {
+  jurisdiction: string;
+  year: number;
+  vbp_savings_fen: number;
+  space_fen: number;
+  adjustment_total_fen: number;
+  price_change_fen: number;
+  space_used_fen: number;
+  space_unused_fen: number;
+  proposal_adopted: boolean;
+  drug_share_before: number;
+  drug_share_actual: number;
+  drug_share_after: number;
+  service_share_before: number;
+  service_share_actual: number;
+  service_share_after: number;
+  salary_budget_fen: number;
+  fund_balance_fen: number;
+  fund_balance_months: number;
+  fund_change_fen: number;
+  patient_oop_change_fen: number;
+  vbp_retained_fen: number;
+  procurement_alerts: number;
+  param_version: string;
+  seed: string;
+  settlement_run: number;
+  seconds: number;
+}
+
+export interface RevenueStructure {
+  totalFen: number;
+  drugFen: number;
+  materialsFen: number;
+  examinationFen: number;
+  laboratoryFen: number;
+  medicalServiceFen: number;
+  drugShare: number;
+  materialsShare: number;
+  serviceShare: number;
+}
+
+export interface LinkageResult {
+  summary: LinkageSummary;
+  procurement: Omit<ProcurementYear, 'agreements' | 'trace'> & { alerts: ProcurementYear['agreements']; trace: Trace };
+  fund: { openingFen: number; incomeFen: number; spendFen: number; balanceBeforeFen: number; balanceAfterFen: number; monthsBefore: number; monthsAfter: number; insured: Record<string, number>; trace: Trace };
+  pricing: Proposal & { adopted: boolean };
+  structure: { before: RevenueStructure; actual: RevenueStructure; after: RevenueStructure; byInstitution: Array<{ institutionId: string; before: RevenueStructure; actual: RevenueStructure; after: RevenueStructure }> };
+  salary: {
+    budgetFen: number;
+    leadersFen: number;
+    institutions: Array<{
+      institutionId: string;
+      tier: SalaryTier;
+      medicalServiceRevenueFen: number;
+      budget: ReturnType<typeof salaryBudget>;
+      leaders: ReturnType<typeof leaderSalaries>;
+      distribution: Omit<ReturnType<typeof distributeSalaries>, 'rows'> & { staff: number };
+    }>;
+  };
+}
+
+export class LinkageInputError extends Error {
+  override name = 'LinkageInputError';
+}
+
+const DRUG_CATEGORIES: readonly FeeCategory[] = ['western_drug', 'patent_drug', 'herbal_drug'];
+const TIER_OF_LEVEL: Record<CountyPriceLevel, SalaryTier> = { village: 'village', township: 'township', county: 'county' };
+
+function structureOf(fees: Record<FeeCategory, number>): RevenueStructure {
+  const totalFen = sum(FEE_CATEGORIES.map((c) => fees[c]));
+  const drugFen = sum(DRUG_CATEGORIES.map((c) => fees[c]));
+  const materialsFen = fees.materials;
+  const examinationFen = fees.examination;
+  const laboratoryFen = fees.laboratory;
+  const medicalServiceFen = totalFen - drugFen - materialsFen - examinationFen - laboratoryFen;
+  const share = (x: number) => (totalFen > 0 ? x / totalFen : 0);
+  return { totalFen, drugFen, materialsFen, examinationFen, laboratoryFen, medicalServiceFen, drugShare: share(drugFen), materialsShare: share(materialsFen), serviceShare: share(medicalServiceFen) };
+}
+
+const zeroFees = (): Record<FeeCategory, number> => Object.fromEntries(FEE_CATEGORIES.map((c) => [c, 0])) as Record<FeeCategory, number>;
+
+async function volumes(store: Store, table: 'drug_volumes' | 'service_volumes', county: string, year: number): Promise<VolumeRow[]> {
+  const item = table === 'drug_volumes' ? 'drug_id' : 'service_id';
+  const rows = await store.query<{ month: string; institution_id: string; item: string; quantity: string | number; amount_fen: string | number }>(
+    `select month, institution_id, ${item} as item, quantity, amount_fen from ${table} where county_id = $1 and month between $2 and $3`,
+    [county, `${year}-01`, `${year}-12`],
+  );
+  return rows.map((r) => ({ month: r.month, institutionId: r.institution_id, itemId: r.item, quantity: Number(r.quantity), amountFen: Number(r.amount_fen) }));
+}
+
+/** Computes the chain of a settled county-year and stores it (replacing an earlier result). */
+export async function linkageYear(ctx: { params: ParamTree; store: Store }, opts: LinkageOptions): Promise<LinkageResult> {
+  const started = performance.now();
+  const { params, store } = ctx;
+  const { jurisdiction: county, year } = opts;
+  const stage = opts.onStage ?? (() => {});
+  const date = `${year}-07-01`;
+
+  stage('reading the settlement and the year');
+  const settlement = await settlementRun(store, county, year);
+  const summary = settlement.summary as { basic_fund_fen: number; seed: string | null; package_detail?: { allocation?: { facilities?: Array<{ facilityId: string; fen: number }> } } };
+  const catalogue: Catalogue = await loadCatalogue(opts.catalogueDir ?? SHIPPED_CATALOGUE_DIR);
+  const products = await loadBatches(opts.catalogueDir ?? SHIPPED_CATALOGUE_DIR, catalogue);
+  const { institutions } = await readInstitutions(store, county);
+  const settled = new Map(
+    (await store.query<{ institution_id: string; fund_fen: string | number; charges_fen: string | number }>('select institution_id, fund_fen, charges_fen from settle_institutions where run_id = $1', [settlement.runId])).map((r) => [
+      r.institution_id,
+      { fundFen: Number(r.fund_fen), chargesFen: Number(r.charges_fen) },
+    ]),
+  );
+  const feeCols = FEE_CATEGORIES.map((c) => `sum(${c}_fen)::float8 as ${c}`).join(', ');
+  const feeRows = await store.query<Record<string, number | string>>(
+    `select institution_id, ${feeCols} from encounters where county_id = $1 and end_date between $2 and $3 group by institution_id`,
+    [county, `${year}-01-01`, `${year}-12-31`],
+  );
+  const feesOf = new Map<string, Record<FeeCategory, number>>();
+  for (const r of feeRows) feesOf.set(String(r.institution_id), Object.fromEntries(FEE_CATEGORIES.map((c) => [c, Number(r[c])])) as Record<FeeCategory, number>);
+  const historyRows = await store.query<{ y: number; type: string; n: number; fen: number }>(
+    `select extract(year from end_date)::int as y, type, count(*)::int as n, sum(total_fen)::float8 as fen from encounters
+      where county_id = $1 and end_date between $2 and $3 group by 1, 2`,
+    [county, `${year - 2}-01-01`, `${year}-12-31`],
+  );
+  const history: YearFigures[] = [];
+  for (let y = year - 2; y <= year; y++) {
+    const rs = historyRows.filter((r) => r.y === y);
+    if (rs.length === 0) continue;
+    const of = (type: string) => rs.find((r) => r.type === type);
+    history.push({ year: y, visits: of('outpatient')?.n ?? 0, visitChargesFen: of('outpatient')?.fen ?? 0, admissions: of('inpatient')?.n ?? 0, admissionChargesFen: of('inpatient')?.fen ?? 0, medicalRevenueFen: sum(rs.map((r) => r.fen)) });
+  }
+  const drugVolumes = await volumes(store, 'drug_volumes', county, year);
+  const serviceVolumes = await volumes(store, 'service_volumes', county, year);
+  if (serviceVolumes.length === 0) {
+    throw new LinkageInputError(
+      `no service volumes of ${county} ${year} are stored: the data were loaded before service volumes existed; regenerate and load them (\`sanyi generate --into-db\`, or delete the data directory and \`npm start\`), then settle again`,
+    );
+  }
+  const prevDrug = await volumes(store, 'drug_volumes', county, year - 1);
+  const prevService = await volumes(store, 'service_volumes', county, year - 1);
+
+  stage('procurement');
+  const inCounty = institutions.filter((i) => i.inCounty && i.careLevel !== 'out_of_county');
+  const fin = (id: string) => settled.get(id) ?? { fundFen: 0, chargesFen: 0 };
+  const prices = priceTable(catalogue, params, county, date);
+  const proc = procurementYear(
+    {
+      year,
+      products,
+      drugVolumes,
+      serviceVolumes,
+      ...(prevDrug.length ? { previousDrugVolumes: prevDrug, previousServiceVolumes: prevService } : {}),
+      institutions: institutions.map((i) => ({ id: i.id, careLevel: i.careLevel, inCounty: i.inCounty, ...fin(i.id) })),
+      consumablePrice: (id, level) => prices.get(id)?.[level],
+    },
+    params,
+    county,
+  );
+  const procOf = new Map(proc.byInstitution.map((p) => [p.institutionId, p]));
+
+  stage('fund');
+  const insuredRows = await store.query<{ scheme: string; n: number }>(
+    'select en.scheme, count(*)::int as n from enrolments en join residents r on r.id = en.resident_id where r.county_id = $1 and en.year = $2 group by en.scheme',
+    [county, year],
+  );
+  const insured = Object.fromEntries(insuredRows.map((r) => [r.scheme, r.n]));
+  const fund = fundYear({ insured, spendFen: summary.basic_fund_fen, year }, params, county);
+
+  stage('pricing');
+  const uses: ServiceUse[] = [];
+  const useKey = new Map<string, ServiceUse>();
+  const levelOf = new Map(inCounty.map((i) => [i.id, i.careLevel as CountyPriceLevel]));
+  for (const r of serviceVolumes) {
+    const level = levelOf.get(r.institutionId);
+    if (!level) continue;
+    const k = `${r.institutionId}|${r.itemId}`;
+    let u = useKey.get(k);
+    if (!u) useKey.set(k, (u = { institutionId: r.institutionId, level, serviceId: r.itemId, quantity: 0, amountFen: 0 }));
+    u.quantity += r.quantity;
+    u.amountFen += r.amountFen;
+  }
+  uses.push(...useKey.values());
+  const proposal = priceProposal(
+    {
+      year,
+      effectiveFrom: opts.effectiveFrom ?? `${year + 1}-01-01`,
+      catalogue,
+      prices,
+      uses,
+      institutions: inCounty.map((i) => ({ id: i.id, level: i.careLevel as CountyPriceLevel, ...fin(i.id), savingFen: procOf.get(i.id)?.savingFen ?? 0 })),
+      procurementSavingFen: proc.savingFen,
+      fund: { balanceFen: fund.balanceBeforeFen, monthlySpendFen: Math.round(fund.spendFen / 12) },
+      history,
+    },
+    params,
+    county,
+  );
+  const adopted = proposal.adoptable;
+  const impactOf = new Map(proposal.impact.byInstitution.map((i) => [i.institutionId, i]));
+
+  stage('revenue structure');
+  const totals = { before: zeroFees(), actual: zeroFees(), after: zeroFees() };
+  const byInstitution: LinkageResult['structure']['byInstitution'] = [];
+  let fundChangeFen = 0;
+  let patientChangeFen = 0;
+  for (const i of inCounty) {
+    const actual = feesOf.get(i.id) ?? zeroFees();
+    const p = procOf.get(i.id);
+    const before = { ...actual };
+    // Before procurement drugs and consumables cost their pre-procurement prices.
+    before.western_drug += p?.drugSavingFen ?? 0;
+    before.materials += p?.consumableSavingFen ?? 0;
+    const after = { ...actual };
+    const imp = impactOf.get(i.id);
+    if (adopted && imp) for (const [c, d] of Object.entries(imp.byCategory) as Array<[FeeCategory, number]>) after[c] += d;
+    for (const c of FEE_CATEGORIES) {
+      totals.before[c] += before[c];
+      totals.actual[c] += actual[c];
+      totals.after[c] += after[c];
+    }
+    byInstitution.push({ institutionId: i.id, before: structureOf(before), actual: structureOf(actual), after: structureOf(after) });
+    // Chain against the year before procurement: (adopted revenue change − saving) split by the settled share.
+    const f = fin(i.id);
+    const chain = (adopted ? (imp?.revenueChangeFen ?? 0) : 0) - (p?.savingFen ?? 0);
+    const chainFund = f.chargesFen > 0 ? mulDiv(chain, f.fundFen, f.chargesFen, 'halfUp') : 0;
+    fundChangeFen += chainFund;
+    patientChangeFen += chain - chainFund;
+  }
+  const structure = { before: structureOf(totals.before), actual: structureOf(totals.actual), after: structureOf(totals.after), byInstitution };
+
+  stage('salary');
+  const staffRows = await store.query<{ id: string; institution_id: string; role: string; title: string }>(
+    `select s.id, s.institution_id, s.role, s.title from staff s where s.institution_id = any($1) order by s.id`,
+    [inCounty.map((i) => i.id)],
+  );
+  const staffOf = new Map<string, Array<{ id: string; role: StaffRole; title: StaffTitle }>>();
+  for (const s of staffRows) {
+    let l = staffOf.get(s.institution_id);
+    if (!l) staffOf.set(s.institution_id, (l = []));
+    l.push({ id: s.id, role: s.role as StaffRole, title: s.title as StaffTitle });
+  }
+  const score = params.number('package.assessmentScore', `${year}-01-01`, county).value;
+  const retainedOf = new Map((summary.package_detail?.allocation?.facilities ?? []).map((f) => [f.facilityId, f.fen]));
+  const seed = `${summary.seed ?? 'no-seed'}:linkage:${year}`;
+  const salaryRows: LinkageResult['salary']['institutions'] = [];
+  for (const s of structure.byInstitution) {
+    const inst = inCounty.find((i) => i.id === s.institutionId)!;
+    const tier = TIER_OF_LEVEL[inst.careLevel as CountyPriceLevel];
+    const a = s.after;
+    const msr = medicalServiceRevenue({ institutionId: inst.id, medicalRevenueFen: a.totalFen, drugFen: a.drugFen, materialsFen: a.materialsFen, examinationFen: a.examinationFen, laboratoryFen: a.laboratoryFen });
+    const budget = salaryBudget(
+      { institutionId: inst.id, tier, medicalServiceRevenueFen: msr.medicalServiceRevenueFen, assessmentScore: score, retainedSurplusFen: retainedOf.get(inst.id) ?? 0, vbpRetentionFen: procOf.get(inst.id)?.retainedFen ?? 0 },
+      params,
+      county,
+      year,
+    );
+    const leaders = leaderSalaries({ institutionId: inst.id, tier, assessmentScore: score }, params, county, year);
+    const staff = staffOf.get(inst.id) ?? [];
+    // Work points: one point per yuan of medical-service revenue (the distribution is relative to it).
+    const dist = distributeSalaries({ institutionId: inst.id, budgetFen: budget.salaryBudgetFen, staff, workPointsTotal: Math.floor(msr.medicalServiceRevenueFen / 100), seed }, params, county, year);
+    const { rows: _rows, ...distSummary } = dist;
+    salaryRows.push({ institutionId: inst.id, tier, medicalServiceRevenueFen: msr.medicalServiceRevenueFen, budget, leaders, distribution: { ...distSummary, staff: staff.length } });
+  }
+  const salaryBudgetFen = sum(salaryRows.map((r) => r.budget.salaryBudgetFen));
+  const leadersFen = sum(salaryRows.map((r) => r.leaders.totalFen));
+
+  const priceChangeFen = adopted ? proposal.impact.revenueChangeFen : 0;
+  const spaceUsed = adopted ? proposal.use.raisesFen : 0;
+  const adoptedFundChange = adopted ? proposal.impact.fundChangeFen : 0;
+  const balanceAfterFen = fund.balanceBeforeFen - adoptedFundChange;
+  const monthsAfter = fund.spendFen + adoptedFundChange > 0 ? balanceAfterFen / ((fund.spendFen + adoptedFundChange) / 12) : 0;
+  const out: LinkageSummary = {
+    jurisdiction: county,
+    year,
+    vbp_savings_fen: proc.savingFen,
+    space_fen: proposal.space.totalFen,
+    adjustment_total_fen: proposal.adjustmentTotalFen,
+    price_change_fen: priceChangeFen,
+    space_used_fen: spaceUsed,
+    space_unused_fen: proposal.space.totalFen - spaceUsed,
+    proposal_adopted: adopted,
+    drug_share_before: structure.before.drugShare,
+    drug_share_actual: structure.actual.drugShare,
+    drug_share_after: structure.after.drugShare,
+    service_share_before: structure.before.serviceShare,
+    service_share_actual: structure.actual.serviceShare,
+    service_share_after: structure.after.serviceShare,
+    salary_budget_fen: salaryBudgetFen,
+    fund_balance_fen: balanceAfterFen,
+    fund_balance_months: monthsAfter,
+    fund_change_fen: fundChangeFen,
+    patient_oop_change_fen: patientChangeFen,
+    vbp_retained_fen: proc.retainedFen,
+    procurement_alerts: proc.agreements.filter((a) => a.alert).length,
+    param_version: params.version,
+    seed,
+    settlement_run: settlement.runId,
+    seconds: 0,
+  };
+  const { agreements, ...procRest } = proc;
+  const result: LinkageResult = {
+    summary: out,
+    procurement: { ...procRest, alerts: agreements.filter((a) => a.alert) },
+    fund: { ...fund, balanceAfterFen, monthsAfter },
+    pricing: { ...proposal, adopted },
+    structure,
+    salary: { budgetFen: salaryBudgetFen, leadersFen, institutions: salaryRows },
+  };
+
+  stage('writing');
+  out.seconds = (performance.now() - started) / 1000;
+  await store.transaction(async (tx) => {
+    await tx.query('delete from linkage_results where county_id = $1 and year = $2', [county, year]);
+    await tx.query('insert into linkage_results (county_id, year, run_id, param_version, seed, summary, result) values ($1, $2, $3, $4, $5, $6, $7)', [
+      county,
+      year,
+      settlement.runId,
+      params.version,
+      seed,
+      JSON.stringify(out),
+      JSON.stringify(result),
+    ]);
+  });
+  return result;
+}
+
+/** The pooled fund of the county-year: opening balance + income − settled basic-fund spending. */
+export function fundYear(input: { insured: Record<string, number>; spendFen: number; year: number }, params: ParamTree, county: string): LinkageResult['fund'] {
+  const date = `${input.year}-01-01`;
+  const months = params.number('fund.openingBalanceMonths', date, county);
+  const incomeParams = ['resident', 'employee'].map((s) => params.fen(`fund.income.perCapitaFen.${s}`, date, county));
+  const incomeFen = sum(['resident', 'employee'].map((s, i) => (input.insured[s] ?? 0) * incomeParams[i]!.value));
+  // Opening balance = months × this year's monthly spending (no earlier year settled), half-up.
+  const openingFen = Math.round((months.value * input.spendFen) / 12);
+  const balanceBeforeFen = openingFen + incomeFen - input.spendFen;
+  const monthsBefore = input.spendFen > 0 ? balanceBeforeFen / (input.spendFen / 12) : 0;
+  const trace: Trace = {
+    rule: 'fund.year',
+    label: { zh: '医保基金年度收支与结存', en: 'Fund income, spending and balance of the year' },
+    inputs: { insured: input.insured, spendFen: input.spendFen, year: input.year },
+    params: [months, ...incomeParams].map((r) => ({ path: r.path, value: r.value, unit: r.unit, jurisdiction: r.provenance.jurisdiction, effectiveFrom: r.provenance.effectiveFrom, file: r.provenance.file, reference: r.provenance.reference })),
+    steps: [
+      { name: 'opening', value: openingFen, unit: 'fen', formula: 'openingBalanceMonths × spend / 12', note: 'half-up; the spending of the year stands in for the year before' },
+      { name: 'income', value: incomeFen, unit: 'fen', formula: 'Σ_scheme insured × income per capita' },
+      { name: 'spend', value: input.spendFen, unit: 'fen', note: 'settled basic-fund payments of the year' },
+      { name: 'balance', value: balanceBeforeFen, unit: 'fen', formula: 'opening + income − spend' },
+      { name: 'months', value: monthsBefore, unit: 'months', formula: 'balance / (spend / 12)' },
+    ],
+    children: [],
+  };
+  return { openingFen, incomeFen, spendFen: input.spendFen, balanceBeforeFen, balanceAfterFen: balanceBeforeFen, monthsBefore, monthsAfter: monthsBefore, insured: input.insured, trace };
+}
+
+export async function readLinkage(store: Store, county: string, year: number): Promise<LinkageResult | null> {
+  const rows = await store.query<{ result: LinkageResult }>('select result from linkage_results where county_id = $1 and year = $2', [county, year]);
+  return rows[0]?.result ?? null;
+}
