@@ -92,6 +92,37 @@ function expectClassSplit(files: Files): void {
   expect(withB).toBeGreaterThan(0);
 }
 
+/**
+ * The lines summed by (month of the encounter's start, institution, item): quantity, amount and
+ * number of lines, keyed `month|institution|item` as the volume files are.
+ */
+function sumLines(files: Files, lines: Array<Record<string, string>>, itemColumn: string): Map<string, { quantity: number; amount_fen: number; lines: number }> {
+  const encounters = new Map(files.encounters!.map((e) => [e.encounter_id, e]));
+  const out = new Map<string, { quantity: number; amount_fen: number; lines: number }>();
+  for (const l of lines) {
+    const e = encounters.get(l.encounter_id)!;
+    const key = `${e.start_date!.slice(0, 7)}|${e.institution_id}|${l[itemColumn]}`;
+    const s = out.get(key) ?? { quantity: 0, amount_fen: 0, lines: 0 };
+    s.quantity += Number(l.quantity);
+    s.amount_fen += Number(l.amount_fen);
+    s.lines += 1;
+    out.set(key, s);
+  }
+  return out;
+}
+
+/** A volume file as the same map (one row per key, none empty). */
+function volumes(rows: Array<Record<string, string>>, itemColumn: string): Map<string, { quantity: number; amount_fen: number; lines: number }> {
+  const out = new Map<string, { quantity: number; amount_fen: number; lines: number }>();
+  for (const v of rows) {
+    const key = `${v.month}|${v.institution_id}|${v[itemColumn]}`;
+    expect(out.has(key), key).toBe(false);
+    expect(Number(v.lines), key).toBeGreaterThan(0);
+    out.set(key, { quantity: Number(v.quantity), amount_fen: Number(v.amount_fen), lines: Number(v.lines) });
+  }
+  return out;
+}
+
 let tmp: string;
 let params: ParamTree;
 let fixture: Catalogue;
@@ -143,6 +174,19 @@ describe('generating a county into a directory', () => {
 
   test('splits each encounter by insurance class: class B and class C subtotals equal the sums of its B and C lines', () => {
     expectClassSplit(files);
+  });
+
+  test('sums the charge lines exactly into monthly service volumes: quantity, amount and lines per month, institution and service', () => {
+    const services = new Set(fixture.services.map((s) => s.id));
+    expect(files.serviceVolumes!.length).toBeGreaterThan(0);
+    for (const v of files.serviceVolumes!) expect(services.has(v.service_id!), v.service_id).toBe(true);
+    expect(volumes(files.serviceVolumes!, 'service_id')).toEqual(sumLines(files, files.chargeLines!, 'service_id'));
+    const total = (rows: Array<Record<string, string>>) => rows.reduce((s, r) => s + Number(r.amount_fen), 0);
+    expect(total(files.serviceVolumes!)).toBe(total(files.chargeLines!));
+  });
+
+  test('sums the drug lines exactly into monthly drug volumes: quantity, amount and lines per month, institution and drug', () => {
+    expect(volumes(files.drugVolumes!, 'drug_id')).toEqual(sumLines(files, files.drugLines!, 'drug_id'));
   });
 
   test('uses only diagnosis codes of the catalogue and marks newborn cases with age in days and birth weight', () => {
@@ -207,10 +251,12 @@ describe('generating a county with every abuse pattern planted', () => {
     truth = parseCsv(await readFile(path.join(tmp, 'planted', INJECTIONS_FILE), 'utf8'));
   });
 
-  test('keeps every integrity rule: references, integer fen summing to the total by fee category and by line, class subtotals (a claim dated after death is the pattern)', () => {
+  test('keeps every integrity rule: references, integer fen summing to the total by fee category and by line, class subtotals, monthly volumes summing the lines (a claim dated after death is the pattern)', () => {
     expectReferences(files, new Set(truth.filter((t) => t.pattern === 'after_death').map((t) => t.encounter_id!)));
     expectMoney(files);
     expectClassSplit(files);
+    expect(volumes(files.serviceVolumes!, 'service_id')).toEqual(sumLines(files, files.chargeLines!, 'service_id'));
+    expect(volumes(files.drugVolumes!, 'drug_id')).toEqual(sumLines(files, files.drugLines!, 'drug_id'));
   });
 
   test('writes the ground truth to injections.csv, listed in the manifest with the rates, each record naming an encounter with its institution and person', async () => {

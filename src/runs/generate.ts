@@ -51,7 +51,7 @@ export async function generateToDirectory(opts: GenerateToDirectoryOptions): Pro
   const sink = new CsvSink(w, opts.catalogue, opts.startYear, opts.years);
   try {
     const result = await generate(opts, sink);
-    sink.writeDrugVolumes();
+    sink.writeVolumes();
     const files = {} as GenerationManifest['files'];
     for (const [key, writer] of writers) files[key] = { file: path.basename(writer.path), rows: writer.rows, sha256: await writer.close() };
     for (const writer of writers.values()) writer.commit();
@@ -104,13 +104,12 @@ class CsvSink implements GenerationSink {
   readonly #schemes = [csvBytes('resident'), csvBytes('employee')];
   readonly #directions = { up: csvBytes('up'), down: csvBytes('down') };
   readonly #dayCache = new Map<number, Uint8Array>();
-  // Drug volumes by (month, institution, drug) in dense arrays; the month of a day from a table.
+  // Drug and service volumes by (month, institution, item) in dense arrays; the month of a day from a table.
   readonly #firstDay: number;
   readonly #monthOfDay: Int16Array;
   readonly #months: number;
-  #volQty = new Float64Array(0);
-  #volAmount = new Float64Array(0);
-  #volLines = new Float64Array(0);
+  #drugVolumes = new MonthlyVolumes(0, 0, 0);
+  #serviceVolumes = new MonthlyVolumes(0, 0, 0);
 
   constructor(
     readonly w: (k: GeneratedFileKey) => ByteWriter,
@@ -134,6 +133,14 @@ class CsvSink implements GenerationSink {
     this.#diseases = catalogue.diseases.map((d) => csvBytes(d.id));
   }
 
+  /** The month index (0 = January of the start year) of a line's start day; throws outside the generated years. */
+  #month(start: number, what: string, encounter: number): number {
+    const day = start - this.#firstDay;
+    const month = day >= 0 && day < this.#monthOfDay.length ? this.#monthOfDay[day]! : -1;
+    if (month < 0) throw new Error(`a ${what} line of encounter ${encounter} falls outside the generated years`);
+    return month;
+  }
+
   #day(n: number): Uint8Array {
     let b = this.#dayCache.get(n);
     if (!b) this.#dayCache.set(n, (b = csvBytes(isoDate(n))));
@@ -153,10 +160,8 @@ class CsvSink implements GenerationSink {
     const staff = this.w('staff');
     for (const s of c.staff) staff.text(s.id).comma().text(s.institutionId).comma().text(s.role).comma().text(s.title).comma().text(s.sex).comma().int(s.birthYear).end();
     this.#inst = c.institutions.map((i) => csvBytes(i.id));
-    const cells = this.#months * c.institutions.length * this.catalogue.drugs.length;
-    this.#volQty = new Float64Array(cells);
-    this.#volAmount = new Float64Array(cells);
-    this.#volLines = new Float64Array(cells);
+    this.#drugVolumes = new MonthlyVolumes(this.#months, c.institutions.length, this.catalogue.drugs.length);
+    this.#serviceVolumes = new MonthlyVolumes(this.#months, c.institutions.length, this.catalogue.services.length);
   }
 
   async chunk(chunk: CareChunk, ctx: { tables: CareTables }): Promise<void> {
@@ -176,24 +181,19 @@ class CsvSink implements GenerationSink {
     }
     const cl = chunk.chargeLines;
     const charges = this.w('chargeLines');
+    const services = this.#serviceVolumes;
     for (let r = 0; r < cl.length; r++) {
       const item = cl.item[r]!;
       charges.int(cl.encounter[r]!).comma().int(cl.lineNo[r]!).comma().bytes(this.#services[item]!).comma().int(cl.quantity[r]!).comma().int(cl.price[r]!).comma().int(cl.amount[r]!).comma().bytes(this.#serviceClass[item]!).end();
+      services.add(this.#month(cl.start[r]!, 'charge', cl.encounter[r]!), cl.institution[r]!, item, cl.quantity[r]!, cl.amount[r]!);
     }
     const dl = chunk.drugLines;
     const drugs = this.w('drugLines');
-    const nInst = this.#inst.length;
-    const nDrugs = this.#drugs.length;
+    const drugVolumes = this.#drugVolumes;
     for (let r = 0; r < dl.length; r++) {
       const item = dl.item[r]!;
       drugs.int(dl.encounter[r]!).comma().int(dl.lineNo[r]!).comma().bytes(this.#drugs[item]!).comma().int(dl.quantity[r]!).comma().int(dl.price[r]!).comma().int(dl.amount[r]!).comma().bytes(this.#drugTail[item]!).end();
-      const day = dl.start[r]! - this.#firstDay;
-      const month = day >= 0 && day < this.#monthOfDay.length ? this.#monthOfDay[day]! : -1;
-      if (month < 0) throw new Error(`a drug line of encounter ${dl.encounter[r]} falls outside the generated years`);
-      const cell = (month * nInst + dl.institution[r]!) * nDrugs + item;
-      this.#volQty[cell]! += dl.quantity[r]!;
-      this.#volAmount[cell]! += dl.amount[r]!;
-      this.#volLines[cell]! += 1;
+      drugVolumes.add(this.#month(dl.start[r]!, 'drug', dl.encounter[r]!), dl.institution[r]!, item, dl.quantity[r]!, dl.amount[r]!);
     }
     const cases = this.w('inpatientCases');
     for (const c of chunk.inpatientCases) {
@@ -232,18 +232,49 @@ class CsvSink implements GenerationSink {
     }
   }
 
-  writeDrugVolumes(): void {
-    const out = this.w('drugVolumes');
-    const nInst = this.#inst.length;
-    const nDrugs = this.catalogue.drugs.length;
-    const drugIds = this.catalogue.drugs.map((d) => csvBytes(d.id));
-    for (let m = 0; m < this.#months; m++) {
-      const label = csvBytes(`${this.startYear + Math.floor(m / 12)}-${String((m % 12) + 1).padStart(2, '0')}`);
-      for (let i = 0; i < nInst; i++) {
-        for (let d = 0; d < nDrugs; d++) {
-          const cell = (m * nInst + i) * nDrugs + d;
-          if (this.#volLines[cell] === 0) continue;
-          out.bytes(label).comma().bytes(this.#inst[i]!).comma().bytes(drugIds[d]!).comma().int(this.#volQty[cell]!).comma().int(this.#volAmount[cell]!).comma().int(this.#volLines[cell]!).end();
+  /** Writes the monthly drug and service volumes (after the last chunk). */
+  writeVolumes(): void {
+    const months = Array.from({ length: this.#months }, (_, m) => csvBytes(`${this.startYear + Math.floor(m / 12)}-${String((m % 12) + 1).padStart(2, '0')}`));
+    this.#drugVolumes.write(this.w('drugVolumes'), months, this.#inst, this.catalogue.drugs.map((d) => csvBytes(d.id)));
+    this.#serviceVolumes.write(this.w('serviceVolumes'), months, this.#inst, this.catalogue.services.map((s) => csvBytes(s.id)));
+  }
+}
+
+/**
+ * Quantity, amount (fen) and number of lines by (month, institution, item) in dense arrays. The sums
+ * are integers; Float64Array holds them exactly up to 2^53 (amounts of a county are far below).
+ */
+class MonthlyVolumes {
+  readonly #qty: Float64Array;
+  readonly #amount: Float64Array;
+  readonly #lines: Float64Array;
+
+  constructor(
+    readonly months: number,
+    readonly institutions: number,
+    readonly items: number,
+  ) {
+    const cells = months * institutions * items;
+    this.#qty = new Float64Array(cells);
+    this.#amount = new Float64Array(cells);
+    this.#lines = new Float64Array(cells);
+  }
+
+  add(month: number, institution: number, item: number, quantity: number, amount: number): void {
+    const cell = (month * this.institutions + institution) * this.items + item;
+    this.#qty[cell]! += quantity;
+    this.#amount[cell]! += amount;
+    this.#lines[cell]! += 1;
+  }
+
+  /** One row per month, institution and item with at least one line, in that order. */
+  write(out: ByteWriter, months: readonly Uint8Array[], institutions: readonly Uint8Array[], items: readonly Uint8Array[]): void {
+    for (let m = 0; m < this.months; m++) {
+      for (let i = 0; i < this.institutions; i++) {
+        for (let d = 0; d < this.items; d++) {
+          const cell = (m * this.institutions + i) * this.items + d;
+          if (this.#lines[cell] === 0) continue;
+          out.bytes(months[m]!).comma().bytes(institutions[i]!).comma().bytes(items[d]!).comma().int(this.#qty[cell]!).comma().int(this.#amount[cell]!).comma().int(this.#lines[cell]!).end();
         }
       }
     }

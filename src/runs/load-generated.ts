@@ -1,8 +1,8 @@
 /**
  * Loads a finished `sanyi generate` directory into the store with COPY: places (as township and
  * village jurisdictions), institutions, staff, residents and their yearly enrolment, encounters with
- * their fee-category totals, inpatient cases, referrals and monthly drug volumes. Charge and drug
- * lines stay in the files (DESIGN.md: keep the bulk tables lean).
+ * their fee-category totals, inpatient cases, referrals and monthly drug and service volumes. Charge
+ * and drug lines stay in the files (DESIGN.md: keep the bulk tables lean).
  *
  * Idempotent: the county's previous data are deleted first and the `datasets` row, written last,
  * marks a complete load; loading the same directory again leaves one copy. A row that does not parse
@@ -12,7 +12,7 @@
 import { createReadStream, existsSync, mkdirSync, readFileSync, writeFileSync, appendFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { GENERATED_FILES, MANIFEST_FILE, type GeneratedFileKey, type GenerationManifest } from '../simulation/files.js';
+import { GENERATED_FILES, LATER_FILES, MANIFEST_FILE, type GeneratedFileKey, type GenerationManifest } from '../simulation/files.js';
 import type { Store } from '../store/store.js';
 
 export interface LoadProgress {
@@ -32,6 +32,8 @@ export interface LoadSummary {
   county: string;
   rows: Record<string, number>;
   rejected: RejectedRow[];
+  /** What was not loaded and why (e.g. a file an older generation did not write). */
+  warnings: string[];
   seconds: number;
 }
 
@@ -168,7 +170,12 @@ function reject(r: Reader, file: string, line: number, column: string, problem: 
   appendFileSync(out, `${line},"${`${column}: ${problem}`.replace(/"/g, '""')}",${text}\n`);
 }
 
-/** Reads and checks a directory's manifest. */
+/** Whether a manifest lists a file (one of LATER_FILES may be absent from an older generation's). */
+function lists(m: GenerationManifest, key: GeneratedFileKey): boolean {
+  return (m.files as Partial<GenerationManifest['files']> | undefined)?.[key] !== undefined;
+}
+
+/** Reads and checks a directory's manifest (an older one may lack the LATER_FILES). */
 export function readManifest(dir: string): GenerationManifest {
   const file = path.join(dir, MANIFEST_FILE);
   if (!existsSync(file)) throw new LoadError(`${file} is missing: ${dir} is not a finished generation (run sanyi generate --out ${dir})`);
@@ -180,7 +187,10 @@ export function readManifest(dir: string): GenerationManifest {
   }
   if (m.format !== 'sanyi-generate/1') throw new LoadError(`${file}: format ${String(m.format)} is not sanyi-generate/1`);
   for (const key of Object.keys(GENERATED_FILES) as GeneratedFileKey[]) {
-    if (!m.files?.[key]) throw new LoadError(`${file}: lists no ${GENERATED_FILES[key].file}`);
+    if (!lists(m, key)) {
+      if (LATER_FILES.has(key)) continue;
+      throw new LoadError(`${file}: lists no ${GENERATED_FILES[key].file}`);
+    }
     if (!existsSync(path.join(dir, GENERATED_FILES[key].file))) throw new LoadError(`${path.join(dir, GENERATED_FILES[key].file)} is missing`);
   }
   return m;
@@ -194,6 +204,7 @@ export async function loadGenerated(store: Store, dir: string, opts: { onProgres
   const county = m.jurisdiction;
   rmSync(path.join(dir, 'rejected'), { recursive: true, force: true });
   const rejected: RejectedRow[] = [];
+  const warnings: string[] = [];
   const reader = (key: GeneratedFileKey): Reader => ({ key, dir, rejected, onProgress: opts.onProgress, total: m.files[key].rows });
   const rows: Record<string, number> = {};
   const place = (id: unknown) => (typeof id === 'string' && id !== '' ? `${county}-${id}` : null);
@@ -217,7 +228,7 @@ export async function loadGenerated(store: Store, dir: string, opts: { onProgres
   // The county's earlier data go (a partial earlier load included), in one transaction.
   await store.transaction(async (tx) => {
     await tx.query('delete from datasets where county_id = $1', [county]);
-    for (const t of ['encounters', 'inpatient_cases', 'referrals', 'drug_volumes']) await tx.query(`delete from ${t} where county_id = $1`, [county]);
+    for (const t of ['encounters', 'inpatient_cases', 'referrals', 'drug_volumes', 'service_volumes']) await tx.query(`delete from ${t} where county_id = $1`, [county]);
     await tx.query('delete from enrolments where resident_id in (select id from residents where county_id = $1)', [county]);
     await tx.query('delete from residents where county_id = $1', [county]);
     await tx.query('delete from staff where institution_id in (select id from institutions where jurisdiction_id = $1 or id = any($2))', [county, instIds]);
@@ -400,6 +411,31 @@ export async function loadGenerated(store: Store, dir: string, opts: { onProgres
     )
   ).rows;
 
+  if (lists(m, 'serviceVolumes')) {
+    rows.serviceVolumes = (
+      await store.copyInto(
+        'service_volumes',
+        ['county_id', 'month', 'institution_id', 'service_id', 'quantity', 'amount_fen', 'lines'],
+        rowsOf(
+          reader('serviceVolumes'),
+          [
+            { name: 'month', kind: 'text' },
+            { name: 'institution_id', kind: 'text' },
+            { name: 'service_id', kind: 'text' },
+            { name: 'quantity', kind: 'int' },
+            { name: 'amount_fen', kind: 'int' },
+            { name: 'lines', kind: 'int' },
+          ],
+          (v) => [county, ...v],
+        ),
+      )
+    ).rows;
+  } else {
+    rows.serviceVolumes = 0;
+    warnings.push(`${GENERATED_FILES.serviceVolumes.file}: this generation predates it (its manifest does not list it): no service volumes loaded; generate again to have them`);
+    opts.onProgress?.({ file: GENERATED_FILES.serviceVolumes.file, rows: 0, total: 0 });
+  }
+
   // Every row of every file is either loaded or rejected; anything else means the files changed.
   const short: string[] = [];
   const loaded: Record<GeneratedFileKey, number | undefined> = {
@@ -411,6 +447,7 @@ export async function loadGenerated(store: Store, dir: string, opts: { onProgres
     chargeLines: undefined,
     drugLines: undefined,
     drugVolumes: rows.drugVolumes,
+    serviceVolumes: lists(m, 'serviceVolumes') ? rows.serviceVolumes : undefined,
     referrals: rows.referrals,
     inpatientCases: rows.inpatientCases,
   };
@@ -429,5 +466,5 @@ export async function loadGenerated(store: Store, dir: string, opts: { onProgres
     `insert into datasets (county_id, seed, param_version, catalogue_version, population, start_year, years, manifest) values ($1, $2, $3, $4, $5, $6, $7, $8)`,
     [county, m.seed, m.paramVersion, m.catalogueVersion, m.population, m.startYear, m.years, JSON.stringify({ ...m, rejected: rejected.length })],
   );
-  return { county, rows, rejected, seconds: (performance.now() - t0) / 1000 };
+  return { county, rows, rejected, warnings, seconds: (performance.now() - t0) / 1000 };
 }

@@ -142,7 +142,7 @@ function reusable(dir: string, params: ParamTree, catalogue: Catalogue, populati
   if (!existsSync(file)) return false;
   try {
     const m = JSON.parse(readFileSync(file, 'utf8')) as GenerationManifest;
-    return m.seed === DEMO.seed && m.paramVersion === params.version && m.catalogueVersion === catalogue.version && m.population === population && m.startYear === DEMO.startYear && m.years === DEMO.years && m.jurisdiction === DEMO.county;
+    return m.seed === DEMO.seed && m.paramVersion === params.version && m.catalogueVersion === catalogue.version && m.population === population && m.startYear === DEMO.startYear && m.years === DEMO.years && m.jurisdiction === DEMO.county && m.files.serviceVolumes !== undefined;
   } catch {
     return false;
   }

@@ -165,6 +165,18 @@ export const GENERATED_FILES = {
       c('lines', 'number of drug lines'),
     ],
   },
+  serviceVolumes: {
+    file: 'service_volumes.csv',
+    doc: 'Service volumes aggregated by service item, institution and month (what the store keeps of the charge lines).',
+    columns: [
+      c('month', 'YYYY-MM'),
+      c('institution_id', 'institution'),
+      c('service_id', 'catalogue service item'),
+      c('quantity', 'units'),
+      c('amount_fen', 'amount'),
+      c('lines', 'number of charge lines'),
+    ],
+  },
   referrals: {
     file: 'referrals.csv',
     doc: 'Referrals up and down (双向转诊) as events.',
@@ -199,6 +211,12 @@ export const GENERATED_FILES = {
 } as const satisfies Record<string, FileSpec>;
 
 export type GeneratedFileKey = keyof typeof GENERATED_FILES;
+
+/**
+ * Files added to `sanyi-generate/1` after its first generations. A manifest written before one of them
+ * does not list it: the loader then loads none of its rows (and says so) instead of refusing the directory.
+ */
+export const LATER_FILES: ReadonlySet<GeneratedFileKey> = new Set<GeneratedFileKey>(['serviceVolumes']);
 
 export const MANIFEST_FILE = 'manifest.json';
 export const CALIBRATION_FILE = 'calibration.json';

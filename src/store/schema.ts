@@ -355,6 +355,21 @@ export const drugVolumes = pgTable(
   (t) => [primaryKey({ name: 'drug_volumes_pkey', columns: [t.countyId, t.month, t.institutionId, t.drugId] })],
 );
 
+/** 服务量 — service volumes by month, institution and service item (what the store keeps of charge lines). */
+export const serviceVolumes = pgTable(
+  'service_volumes',
+  {
+    countyId: text('county_id').notNull(),
+    month: text('month').notNull(),
+    institutionId: text('institution_id').notNull(),
+    serviceId: text('service_id').notNull(),
+    quantity: bigint('quantity', { mode: 'number' }).notNull(),
+    amountFen: bigint('amount_fen', { mode: 'number' }).notNull(),
+    lines: integer('lines').notNull(),
+  },
+  (t) => [primaryKey({ name: 'service_volumes_pkey', columns: [t.countyId, t.month, t.institutionId, t.serviceId] })],
+);
+
 /**
  * 数据集 — the generation loaded for a county: its manifest (seed, parameter version, catalogue
  * version, row counts and file hashes). One row per county; loading again replaces the county's data.
@@ -492,4 +507,26 @@ export const settleFindings = pgTable(
     detail: jsonb('detail').notNull(),
   },
   (t) => [primaryKey({ name: 'settle_findings_pkey', columns: [t.runId, t.seq] }), index('settle_findings_rule_idx').on(t.runId, t.ruleId)],
+);
+
+// ---------------------------------------------------------------------------------------------
+// Three-medical linkage of a county-year (三医联动: procurement savings, price adjustment, salaries).
+
+/** 三医联动结果 — the current linkage run of a county-year: its run, parameter version, seed, summary and result. */
+export const linkageResults = pgTable(
+  'linkage_results',
+  {
+    countyId: text('county_id').notNull(),
+    year: integer('year').notNull(),
+    runId: integer('run_id'),
+    paramVersion: text('param_version').notNull(),
+    /** The seed of the data the linkage ran on (the generation's seed). */
+    seed: text('seed'),
+    /** The headline figures. */
+    summary: jsonb('summary').notNull(),
+    /** The whole result with its traces. */
+    result: jsonb('result').notNull(),
+    finishedAt: timestamp('finished_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ name: 'linkage_results_pkey', columns: [t.countyId, t.year] })],
 );

@@ -1,0 +1,138 @@
+/**
+ * The linkage chain over a settled county-year in the store (issue 6 §4): the figures of one section
+ * are the inputs of the next, every fen of the space is used or reported unused, the result is stored
+ * and deterministic, and an adopted proposal becomes dated prices that later years use.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { loadParamTree, type ParamTree } from '../rules/params.js';
+import { loadCatalogue, SHIPPED_CATALOGUE_DIR, type Catalogue } from '../simulation/catalogue.js';
+import { backends } from '../store/test-support/backends.js';
+import type { Store } from '../store/store.js';
+import { SHIPPED_PARAMS_DIR } from './config.js';
+import { generateToDirectory } from './generate.js';
+import { loadGenerated } from './load-generated.js';
+import { seedJurisdictions } from './seed.js';
+import { settleYear } from './settle.js';
+import { LinkageInputError, linkageYear, readLinkage, type LinkageResult } from './linkage.js';
+import { adoptedPriceFiles } from '../pricing/adopt.js';
+import { priceOn } from '../pricing/prices.js';
+import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
+
+let tmp: string;
+let dir: string;
+let params: ParamTree;
+let catalogue: Catalogue;
+
+beforeAll(async () => {
+  tmp = await mkdtemp(path.join(os.tmpdir(), 'sanyi-linkage-'));
+  params = await loadParamTree(SHIPPED_PARAMS_DIR);
+  catalogue = await loadCatalogue(SHIPPED_CATALOGUE_DIR);
+  dir = path.join(tmp, 'gen');
+  await generateToDirectory({ params, catalogue, population: 6000, startYear: 2025, years: 1, seed: 7, out: dir, catalogueVersion: catalogue.version, generatedBy: 'test' });
+}, 60_000);
+afterAll(async () => {
+  await rm(tmp, { recursive: true, force: true });
+});
+
+const backend = backends[0]!;
+
+describe(`the linkage of a settled county-year (${backend.name})`, () => {
+  let store: Store;
+  let r: LinkageResult;
+  beforeAll(async () => {
+    store = await backend.open();
+    await seedJurisdictions(store, params);
+    await loadGenerated(store, dir);
+    await settleYear({ store, params }, { jurisdiction: 'demo', year: 2025 });
+    r = await linkageYear({ store, params }, { jurisdiction: 'demo', year: 2025 });
+  }, 120_000);
+  afterAll(async () => {
+    await store?.close();
+  });
+
+  test('VBP savings are the sum over institutions, products and months, and become the space with the test cuts', () => {
+    const s = r.summary;
+    expect(s.vbp_savings_fen).toBeGreaterThan(0);
+    expect(s.vbp_savings_fen).toBe(r.procurement.byInstitution.reduce((a, i) => a + i.savingFen, 0));
+    expect(s.vbp_savings_fen).toBe(r.procurement.byMonth.reduce((a, m) => a + m.savingFen, 0));
+    expect(s.vbp_savings_fen).toBe(r.procurement.byProduct.reduce((a, p) => a + p.savingFen, 0));
+    expect(s.space_fen).toBe(s.vbp_savings_fen + r.pricing.space.cutsFen);
+    for (const x of Object.values(s)) if (typeof x === 'number') expect(Number.isFinite(x)).toBe(true);
+  });
+
+  test('Every fen of the space is used by the adopted price changes or reported as unused', () => {
+    const s = r.summary;
+    expect(s.space_used_fen + s.space_unused_fen).toBe(s.space_fen);
+    const u = r.pricing.use.unused;
+    expect(r.pricing.use.raisesFen + u.notPassedThroughFen + u.overAffordabilityFen + u.noVolumeFen + u.maxRateFen + u.roundingFen).toBe(s.space_fen);
+    if (s.proposal_adopted) expect(s.price_change_fen).toBe(r.pricing.use.raisesFen - r.pricing.space.cutsFen);
+    else expect(s.price_change_fen).toBe(0);
+  });
+
+  test('The demo proposal is adoptable: patients pay less than before procurement and the revenue shifts from drugs to services', () => {
+    const s = r.summary;
+    expect(r.pricing.reasons).toEqual([]);
+    expect(s.proposal_adopted).toBe(true);
+    expect(s.patient_oop_change_fen).toBeLessThanOrEqual(0);
+    expect(s.drug_share_actual).toBeLessThan(s.drug_share_before);
+    expect(s.drug_share_after).toBeLessThanOrEqual(s.drug_share_actual);
+    expect(s.service_share_after).toBeGreaterThan(s.service_share_actual);
+    expect(s.service_share_actual).toBeGreaterThan(s.service_share_before);
+  });
+
+  test('The salary budget follows medical-service revenue after the price change, and each institution’s budget explains itself', () => {
+    const s = r.summary;
+    expect(s.salary_budget_fen).toBe(r.salary.institutions.reduce((a, i) => a + i.budget.salaryBudgetFen, 0));
+    for (const i of r.salary.institutions) {
+      const st = r.structure.byInstitution.find((x) => x.institutionId === i.institutionId)!;
+      expect(i.medicalServiceRevenueFen).toBe(st.after.medicalServiceFen);
+      expect(i.budget.trace.params.map((p) => p.path)).toContain(`salary.budget.approvedCoef.${i.tier}`);
+      expect(i.distribution.totals.payFen).toBeLessThanOrEqual(i.budget.salaryBudgetFen);
+    }
+    expect(r.salary.institutions.some((i) => i.distribution.staff > 0)).toBe(true);
+  });
+
+  test('The fund balance is opening + income − spending − the fund’s share of the price change', () => {
+    const f = r.fund;
+    expect(f.balanceBeforeFen).toBe(f.openingFen + f.incomeFen - f.spendFen);
+    expect(r.summary.fund_balance_fen).toBe(f.balanceBeforeFen - (r.summary.proposal_adopted ? r.pricing.impact.fundChangeFen : 0));
+    expect(f.trace.params.map((p) => p.path)).toEqual(['fund.openingBalanceMonths', 'fund.income.perCapitaFen.resident', 'fund.income.perCapitaFen.employee']);
+  });
+
+  test('The result is stored with its seed and parameter version, and a second run gives the same figures', async () => {
+    const stored = await readLinkage(store, 'demo', 2025);
+    expect(stored!.summary.seed).toBe(r.summary.seed);
+    expect(stored!.summary.param_version).toBe(params.version);
+    const again = await linkageYear({ store, params }, { jurisdiction: 'demo', year: 2025 });
+    expect({ ...again.summary, seconds: 0 }).toEqual({ ...r.summary, seconds: 0 });
+    expect(again.salary.institutions.map((i) => i.distribution.totals)).toEqual(r.salary.institutions.map((i) => i.distribution.totals));
+  });
+
+  test('An adopted proposal becomes dated prices: before its date the catalogue price, from it the new one', async () => {
+    const files = adoptedPriceFiles(r.pricing, 'demo', { basis: 'default', reason: 'test' }, () => null);
+    expect(files.length).toBe(r.pricing.changes.length);
+    // Written into a copy of the parameter tree, as `sanyi linkage --adopt` does, and loaded again.
+    const root = path.join(tmp, 'params');
+    cpSync(SHIPPED_PARAMS_DIR, root, { recursive: true });
+    for (const f of files) {
+      mkdirSync(path.dirname(path.join(root, f.file)), { recursive: true });
+      writeFileSync(path.join(root, f.file), f.text);
+    }
+    const tree = await loadParamTree(root);
+    const c = r.pricing.changes.find((x) => x.category === 'nursing')!;
+    expect(priceOn(catalogue, tree, 'demo', c.serviceId, c.level, '2025-12-31')!.priceFen).toBe(c.oldFen);
+    const after = priceOn(catalogue, tree, 'demo', c.serviceId, c.level, '2026-01-01')!;
+    expect(after.priceFen).toBe(c.newFen);
+    expect(after.adopted!.effectiveFrom).toBe('2026-01-01');
+  });
+
+  test('A year without settlement or without service volumes is refused with what to do', async () => {
+    await expect(linkageYear({ store, params }, { jurisdiction: 'demo', year: 2024 })).rejects.toThrow(/has not been settled: run `sanyi settle/);
+    await store.query("delete from service_volumes where county_id = 'demo'");
+    await expect(linkageYear({ store, params }, { jurisdiction: 'demo', year: 2025 })).rejects.toThrow(LinkageInputError);
+  });
+});
+
