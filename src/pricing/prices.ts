@@ -7,7 +7,7 @@
  */
 import type { ParamTree, Provenance } from '../rules/params.js';
 import type { IsoDate } from '../rules/period.js';
-import type { Catalogue } from '../simulation/catalogue.js';
+import { PRICE_PARAM_PREFIX, type Catalogue } from '../simulation/catalogue.js';
 
 export const PRICE_LEVELS = ['village', 'township', 'county', 'out_of_county'] as const;
 export type PriceLevel = (typeof PRICE_LEVELS)[number];
@@ -15,7 +15,7 @@ export type PriceLevel = (typeof PRICE_LEVELS)[number];
 export const COUNTY_PRICE_LEVELS = ['village', 'township', 'county'] as const;
 export type CountyPriceLevel = (typeof COUNTY_PRICE_LEVELS)[number];
 
-export const priceParamPath = (serviceId: string, level: PriceLevel) => `pricing.service.${serviceId}.${level}`;
+export const priceParamPath = (serviceId: string, level: PriceLevel) => `${PRICE_PARAM_PREFIX}${serviceId}.${level}`;
 
 export interface ItemPrice {
   priceFen: number;

@@ -19,7 +19,7 @@ import { settleYear } from './settle.js';
 import { LinkageInputError, linkageYear, readLinkage, type LinkageResult } from './linkage.js';
 import { adoptedPriceFiles } from '../pricing/adopt.js';
 import { priceOn } from '../pricing/prices.js';
-import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 
 let tmp: string;
 let dir: string;
@@ -128,6 +128,39 @@ describe(`the linkage of a settled county-year (${backend.name})`, () => {
     expect(after.priceFen).toBe(c.newFen);
     expect(after.adopted!.effectiveFrom).toBe('2026-01-01');
   });
+
+  test('Claims generated after the adoption date are charged the adopted prices, and those before it the catalogue prices', async () => {
+    const c = r.pricing.changes.find((x) => x.serviceId === 'nursing_day' && x.level === 'county')!;
+    const root = path.join(tmp, 'params-gen');
+    cpSync(SHIPPED_PARAMS_DIR, root, { recursive: true });
+    for (const f of adoptedPriceFiles(r.pricing, 'demo', { basis: 'default', reason: 'test' }, () => null)) {
+      mkdirSync(path.dirname(path.join(root, f.file)), { recursive: true });
+      writeFileSync(path.join(root, f.file), f.text);
+    }
+    const tree = await loadParamTree(root);
+    const out = path.join(tmp, 'gen-adopted');
+    await generateToDirectory({ params: tree, catalogue, population: 1500, startYear: 2025, years: 2, seed: 3, out, catalogueVersion: catalogue.version, generatedBy: 'test' });
+    // nursing_day lines at county hospitals: encounter ids tell the year through encounters.csv.
+    const yearOf = new Map<string, string>();
+    const enc = readFileSync(path.join(out, 'encounters.csv'), 'utf8').split('\n');
+    const head = enc[0]!.split(',');
+    const [iId, iStart, iLevel] = ['encounter_id', 'start_date', 'care_level'].map((k) => head.indexOf(k));
+    for (const l of enc.slice(1)) {
+      const f = l.split(',');
+      if (f[iLevel!] === 'county') yearOf.set(f[iId!]!, f[iStart!]!.slice(0, 4));
+    }
+    const prices = { '2025': new Set<number>(), '2026': new Set<number>() };
+    const lines = readFileSync(path.join(out, 'charge_lines.csv'), 'utf8').split('\n');
+    const lh = lines[0]!.split(',');
+    const [lEnc, lSvc, lPrice] = ['encounter_id', 'service_id', 'unit_price_fen'].map((k) => lh.indexOf(k));
+    for (const l of lines.slice(1)) {
+      const f = l.split(',');
+      const y = yearOf.get(f[lEnc!]!);
+      if (f[lSvc!] === 'nursing_day' && (y === '2025' || y === '2026')) prices[y].add(Number(f[lPrice!]));
+    }
+    expect([...prices['2025']]).toEqual([c.oldFen]);
+    expect([...prices['2026']]).toEqual([c.newFen]);
+  }, 120_000);
 
   test('A year without settlement or without service volumes is refused with what to do', async () => {
     await expect(linkageYear({ store, params }, { jurisdiction: 'demo', year: 2024 })).rejects.toThrow(/has not been settled: run `sanyi settle/);

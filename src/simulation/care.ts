@@ -132,8 +132,19 @@ export class CareTables {
     return i;
   }
 
+  /** Adopted prices of the year being generated, by service × 4 + level (0: the catalogue price). */
+  #adopted = new Int32Array(0);
+
+  /** Sets the adopted prices in force for the year (src/pricing: dated parameters pricing.service.*). */
+  setAdoptedPrices(prices: ReadonlyArray<{ service: number; level: Level; priceFen: number }>): void {
+    this.#adopted = new Int32Array(this.catalogue.services.length * 4);
+    for (const p of prices) this.#adopted[p.service * 4 + LEVEL_INDEX[p.level]] = p.priceFen;
+  }
+
   price(service: number, level: Level): number | undefined {
-    return this.catalogue.services[service]?.price[level];
+    const base = this.catalogue.services[service]?.price[level];
+    if (base === undefined) return undefined;
+    return this.#adopted[service * 4 + LEVEL_INDEX[level]] || base;
   }
 
   /** Services of a disease for a category that are offered at a level. */

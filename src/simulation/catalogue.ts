@@ -16,6 +16,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import type { ParamTree, Resolved } from '../rules/params.js';
+import type { IsoDate } from '../rules/period.js';
 
 export const CARE_LEVELS = ['village', 'township', 'county', 'out_of_county'] as const;
 export type CareLevel = (typeof CARE_LEVELS)[number];
@@ -179,6 +181,27 @@ export const RULE_SERVICES = {
 export function bedDayPriceFen(catalogue: Catalogue): Partial<Record<'village' | 'township' | 'county' | 'out_of_county', number>> {
   const svc = catalogue.services[catalogue.serviceIndex.get(RULE_SERVICES.bedDay) ?? -1];
   return svc ? { ...svc.price } : {};
+}
+
+/** Parameter paths of adopted service prices: `pricing.service.<serviceId>.<level>` (fen per unit). */
+export const PRICE_PARAM_PREFIX = 'pricing.service.';
+
+/**
+ * The adopted service prices (医疗服务价格调整) in force on a date in a jurisdiction: each one a dated
+ * parameter `pricing.service.<serviceId>.<level>` written when a price proposal is adopted
+ * (src/pricing/adopt.ts). Items and levels without one keep their catalogue price.
+ */
+export function adoptedPrices(catalogue: Catalogue, tree: ParamTree, jurisdiction: string, date: IsoDate): Array<{ service: number; level: (typeof CARE_LEVELS)[number]; resolved: Resolved<number> }> {
+  const out: Array<{ service: number; level: (typeof CARE_LEVELS)[number]; resolved: Resolved<number> }> = [];
+  for (const p of tree.paths()) {
+    if (!p.startsWith(PRICE_PARAM_PREFIX)) continue;
+    const [id, level] = p.slice(PRICE_PARAM_PREFIX.length).split('.') as [string, string];
+    const service = catalogue.serviceIndex.get(id);
+    if (service === undefined || !(CARE_LEVELS as readonly string[]).includes(level)) throw new Error(`parameter ${p}: no service ${id} at level ${level} in the catalogue`);
+    const r = tree.tryResolve(p, date, jurisdiction);
+    if (r && typeof r.value === 'number') out.push({ service, level: level as (typeof CARE_LEVELS)[number], resolved: r as Resolved<number> });
+  }
+  return out;
 }
 
 export interface Catalogue {

@@ -9,7 +9,7 @@ import type { ParamTree } from '../rules/params.js';
 import { Random } from '../rules/random.js';
 import { EncounterBatch, LineBatch, type CareChunk } from './batch.js';
 import type { Catalogue } from './catalogue.js';
-import { CHRONIC_CONDITIONS } from './catalogue.js';
+import { adoptedPrices, CHRONIC_CONDITIONS } from './catalogue.js';
 import { CareStats, CareTables, generateCare, type CareContext, type Counters } from './care.js';
 import { buildCounty, type County } from './county.js';
 import { calibrationReport, type CalibrationReport } from './calibration.js';
@@ -124,6 +124,10 @@ export async function generate(opts: GenerateOptions, sink: GenerationSink = {})
     const targets = resolveTargets(reader);
     for (const [k, v] of reader.used) used.set(`${k}@${year}`, v);
     const dynamics = advanceYear(pop, model, county, root.stream(`dynamics/${year}`), year, y === 0);
+    // Service prices adopted by a price adjustment (pricing.service.*) in force at the year's parameter date.
+    const adopted = adoptedPrices(opts.catalogue, opts.params, jurisdiction, midYear(year));
+    for (const a of adopted) used.set(`${a.resolved.path}@${year}`, { path: a.resolved.path, value: a.resolved.value, provenance: a.resolved.provenance });
+    tables.setAdoptedPrices(adopted.map((a) => ({ service: a.service, level: a.level, priceFen: a.resolved.value })));
     const ctx: CareContext = { model, tables, county, pop, counters };
     const stats = new CareStats();
     const n = pop.n;
