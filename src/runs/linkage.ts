@@ -150,37 +150,25 @@ export async function linkageYear(ctx: { params: ParamTree; store: Store }, opts
       { fundFen: Number(r.fund_fen), chargesFen: Number(r.charges_fen) },
     ]),
   );
-  // One scan of the encounters of year − 2 … year: fee totals by institution, type and year (the
-  // year's revenue structure, and the figures of the price conditions).
   const feeCols = FEE_CATEGORIES.map((c) => `sum(${c}_fen)::float8 as ${c}`).join(', ');
   const feeRows = await store.query<Record<string, number | string>>(
-    `select institution_id, extract(year from end_date)::int as y, type, count(*)::int as n, ${feeCols} from encounters
-      where county_id = $1 and end_date between $2 and $3 group by 1, 2, 3`,
-    [county, `${year - 2}-01-01`, `${year}-12-31`],
+    `select institution_id, ${feeCols} from encounters where county_id = $1 and end_date between $2 and $3 group by institution_id`,
+    [county, `${year}-01-01`, `${year}-12-31`],
   );
   const feesOf = new Map<string, Record<FeeCategory, number>>();
-  const byYear = new Map<number, YearFigures>();
-  for (const r of feeRows) {
-    const y = Number(r.y);
-    const fees = Object.fromEntries(FEE_CATEGORIES.map((c) => [c, Number(r[c])])) as Record<FeeCategory, number>;
-    const total = sum(FEE_CATEGORIES.map((c) => fees[c]));
-    let h = byYear.get(y);
-    if (!h) byYear.set(y, (h = { year: y, visits: 0, visitChargesFen: 0, admissions: 0, admissionChargesFen: 0, medicalRevenueFen: 0 }));
-    h.medicalRevenueFen += total;
-    if (r.type === 'inpatient') {
-      h.admissions += Number(r.n);
-      h.admissionChargesFen += total;
-    } else {
-      h.visits += Number(r.n);
-      h.visitChargesFen += total;
-    }
-    if (y !== year) continue;
-    const id = String(r.institution_id);
-    const acc = feesOf.get(id) ?? zeroFees();
-    for (const c of FEE_CATEGORIES) acc[c] += fees[c];
-    feesOf.set(id, acc);
+  for (const r of feeRows) feesOf.set(String(r.institution_id), Object.fromEntries(FEE_CATEGORIES.map((c) => [c, Number(r[c])])) as Record<FeeCategory, number>);
+  const historyRows = await store.query<{ y: number; type: string; n: number; fen: number }>(
+    `select extract(year from end_date)::int as y, type, count(*)::int as n, sum(total_fen)::float8 as fen from encounters
+      where county_id = $1 and end_date between $2 and $3 group by 1, 2`,
+    [county, `${year - 2}-01-01`, `${year}-12-31`],
+  );
+  const history: YearFigures[] = [];
+  for (let y = year - 2; y <= year; y++) {
+    const rs = historyRows.filter((r) => r.y === y);
+    if (rs.length === 0) continue;
+    const of = (type: string) => rs.find((r) => r.type === type);
+    history.push({ year: y, visits: of('outpatient')?.n ?? 0, visitChargesFen: of('outpatient')?.fen ?? 0, admissions: of('inpatient')?.n ?? 0, admissionChargesFen: of('inpatient')?.fen ?? 0, medicalRevenueFen: sum(rs.map((r) => r.fen)) });
   }
-  const history = [...byYear.values()].sort((x, y) => x.year - y.year);
   const drugVolumes = await volumes(store, 'drug_volumes', county, year);
   const serviceVolumes = await volumes(store, 'service_volumes', county, year);
   if (serviceVolumes.length === 0) {
