@@ -32,7 +32,7 @@
  * Every result carries a trace (rules/trace.ts) with the parameters and their provenance. Pure:
  * same input and parameters, same output.
  */
-import { allocate, mulDiv, mulRate, sub, sum, type Fen } from '../rules/money.js';
+import { allocate, mulDiv, mulRate, ratioOf, sub, sum, type Fen } from '../rules/money.js';
 import { scaleLookup, type ParamTree } from '../rules/params.js';
 import type { IsoDate } from '../rules/period.js';
 import { TraceBuilder, type Trace } from '../rules/trace.js';
@@ -83,12 +83,8 @@ const qShow = (q: Q): string => (q.d === 1n ? String(q.n) : `${q.n}/${q.d}`);
 
 /** A decimal parameter (0.7, 0.03) exactly, through its shortest decimal string. */
 function qOf(x: number, what: string): Q {
-  const m = /^(-)?(\d+)(?:\.(\d+))?(?:e([+-]\d+))?$/.exec(String(x));
-  if (!Number.isFinite(x) || m === null) throw new PackageError(`${what} must be a finite number, got ${String(x)}`);
-  const frac = m[3] ?? '';
-  const scale = frac.length - Number(m[4] ?? 0);
-  const digits = BigInt(`${m[2] ?? ''}${frac}`) * (m[1] ? -1n : 1n);
-  return scale >= 0 ? norm(digits, 10n ** BigInt(scale)) : { n: digits * 10n ** BigInt(-scale), d: 1n };
+  const r = ratioOf(x, what);
+  return norm(r.num, r.den);
 }
 
 function checkCount(x: number, what: string, positive: boolean): void {

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
 import {
+  ratioOf,
   MoneyError, ROUNDING_MODES, add, allocate, assertFen, clamp, divRound, fen, formatFen, isRounding,
   max, min, mulDiv, mulRate, neg, sub, sum, yuanToFen,
 } from './money.js';
@@ -215,6 +216,17 @@ describe('min, max, clamp', () => {
 
   test('clamp throws when lo is above hi', () => {
     expect(() => clamp(5, 10, 0)).toThrow(/lo 10 is greater than hi 0/);
+  });
+});
+
+describe('ratioOf', () => {
+  test('A decimal parameter reads exactly as the fraction it prints as', () => {
+    expect(ratioOf(0.85)).toEqual({ num: 85n, den: 100n });
+    expect(ratioOf(8.5)).toEqual({ num: 85n, den: 10n });
+    expect(ratioOf(-0.002)).toEqual({ num: -2n, den: 1000n });
+    expect(ratioOf(1e-7)).toEqual({ num: 1n, den: 10_000_000n });
+    expect(ratioOf(3)).toEqual({ num: 3n, den: 1n });
+    expect(() => ratioOf(Number.NaN, 'months')).toThrow(/months must be a finite number/);
   });
 });
 

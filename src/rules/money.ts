@@ -291,6 +291,15 @@ function intOperand(x: bigint | number, what: string): bigint {
   throw new MoneyError(`${what} must be a safe integer or bigint, got ${show(x)}`);
 }
 
+/**
+ * A finite number exactly as a fraction, read through its shortest decimal string: 0.85 → 85/100,
+ * 8.5 → 85/10, 1e-7 → 1/10000000. For multiplying decimal parameters together before one rounding.
+ */
+export function ratioOf(x: number, what = 'rate'): { num: bigint; den: bigint } {
+  const dec = decimalOfNumber(x, what);
+  return { num: dec.negative ? -dec.digits : dec.digits, den: pow10(dec.scale) };
+}
+
 /** A rate as num/den; small-integer forms are kept as numbers for the fast path. */
 interface ExactRatio {
   readonly num: bigint;

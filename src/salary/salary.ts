@@ -42,7 +42,7 @@
  * distribution's trace holds summary figures only; its rows are the detail. Pure: same input and
  * parameters, same output.
  */
-import { allocate, divRound, mulRate, sub, sum, type Fen, type Ratio } from '../rules/money.js';
+import { allocate, divRound, mulRate, ratioOf, sub, sum, type Fen, type Ratio } from '../rules/money.js';
 import { scaleLookup, type ParamTree } from '../rules/params.js';
 import type { IsoDate } from '../rules/period.js';
 import { Random } from '../rules/random.js';
@@ -76,7 +76,7 @@ export function salaryDate(year: number): IsoDate {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Checks and exact decimals
+// Checks
 
 function checkFen(x: number, what: string): void {
   if (!Number.isSafeInteger(x) || x < 0) throw new SalaryError(`${what} must be a non-negative integer number of fen, got ${String(x)}`);
@@ -88,16 +88,6 @@ function checkScore(x: number, what: string): void {
 
 function checkTier(tier: string, what: string): asserts tier is SalaryTier {
   if (!SALARY_TIERS.includes(tier as SalaryTier)) throw new SalaryError(`${what}: unknown tier "${tier}" (expected ${SALARY_TIERS.join(', ')})`);
-}
-
-/** A non-negative decimal (0.55, 89.9) exactly as num / den, through its shortest decimal string. */
-function exact(x: number, what: string): { num: bigint; den: bigint } {
-  const m = /^(\d+)(?:\.(\d+))?(?:e([+-]\d+))?$/.exec(String(x));
-  if (!Number.isFinite(x) || m === null) throw new SalaryError(`${what} must be a finite non-negative number, got ${String(x)}`);
-  const frac = m[2] ?? '';
-  const scale = frac.length - Number(m[3] ?? 0);
-  const digits = BigInt(`${m[1] ?? ''}${frac}`);
-  return scale >= 0 ? { num: digits, den: 10n ** BigInt(scale) } : { num: digits * 10n ** BigInt(-scale), den: 1n };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -191,8 +181,8 @@ export function salaryBudget(input: SalaryBudgetInput, tree: ParamTree, jurisdic
   const coef = t.param(tree.number(`salary.budget.approvedCoef.${input.tier}`, date, jurisdiction));
   const adj = scaleLookup(t.param(tree.scale('salary.budget.assessmentAdjustment', date, jurisdiction)), input.assessmentScore);
   t.step('assessmentAdjustment', adj, { unit: 'coefficient', note: `score ${input.assessmentScore}` });
-  const c = exact(coef, `salary.budget.approvedCoef.${input.tier}`);
-  const a = exact(adj, 'salary.budget.assessmentAdjustment');
+  const c = ratioOf(coef, `salary.budget.approvedCoef.${input.tier}`);
+  const a = ratioOf(adj, 'salary.budget.assessmentAdjustment');
   const rate: Ratio = { num: c.num * a.num, den: c.den * a.den };
   const approvedFen = t.step('approved', mulRate(input.medicalServiceRevenueFen, rate), {
     unit: 'fen',
@@ -247,7 +237,7 @@ export function leaderSalaries(input: LeaderSalaryInput, tree: ParamTree, jurisd
   if (input.tier === 'village') {
     t.step('leaders', 'none', { note: 'a village clinic has no president, party secretary or chief accountant' });
   } else {
-    const s = exact(input.assessmentScore, `${who}: assessmentScore`);
+    const s = ratioOf(input.assessmentScore, `${who}: assessmentScore`);
     const factor: Ratio = { num: s.num, den: s.den * 100n };
     t.step('scoreFactor', input.assessmentScore / 100, { unit: 'ratio', formula: 'score / 100' });
     for (const role of LEADER_ROLES) {
