@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { loadParamTree, type ParamTree } from '../rules/params.js';
+import { withOverrides } from '../rules/test-support/param-overrides.js';
 import { loadCatalogue, type Catalogue } from '../simulation/catalogue.js';
 import { priceOn, priceTable } from './prices.js';
 import { priceProposal, type ProposalInput, type ServiceUse } from './proposal.js';
@@ -93,6 +94,15 @@ describe('the price proposal (调价方案)', () => {
     expect(p.impact.chainPatientChangeFen).toBe(283_000);
     expect(p.adoptable).toBe(false);
     expect(p.reasons.join()).toMatch(/constraint patient_burden fails/);
+  });
+
+  test('Which categories are raised is parameter data: with the nursing weight at 0 nursing keeps its price', () => {
+    // Nursing is the only raise group with volume here, so the whole adjustment total is unused for lack of volume.
+    const p = priceProposal(input(), withOverrides(params, 'demo', { 'pricing.proposal.raiseWeight.nursing': 0 }), 'demo');
+    expect(p.groups.map((g) => g.category)).toEqual(['consultation', 'treatment', 'surgery']); // settlement-list order
+    expect(p.changes.some((c) => c.category === 'nursing')).toBe(false);
+    expect(p.use.unused.noVolumeFen).toBe(928_000);
+    expect(p.use.raisesFen).toBe(0);
   });
 
   test('A group that would need more than the maximum rise stops there and reports the rest', () => {

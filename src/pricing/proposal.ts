@@ -4,7 +4,10 @@
  * under-priced technical-labour items within the space, with its impact on institutions, the fund and
  * patients. Pure; the caller reads volumes and settled figures from the store.
  *
- *   cuts            new = old × (1 − cutRate(category)), half-up to the price unit (examination, laboratory)
+ *   categories      cut: those with pricing.proposal.cutRate.<category> (shipped: examination, laboratory);
+ *                   raised: those with pricing.proposal.raiseWeight.<category> (surgery, nursing,
+ *                   consultation, treatment incl. TCM) — which ones is parameter data, not code
+ *   cuts            new = old × (1 − cutRate), half-up to the price unit
  *   space           = procurement saving + Σ_cut (old − new) × volume
  *   adjustmentTotal = min(floor(space × passThroughShare), affordabilityCap)
  *                     affordabilityCap = max(0, fundBalance − minFundMonths × monthlyFundSpend)
@@ -21,16 +24,14 @@
  * Every fen of the space is accounted for: raises + notPassedThrough + overAffordability + noVolume
  * + maxRate + rounding = space (a test checks it for random inputs).
  */
-import type { ParamTree } from '../rules/params.js';
+import type { ParamTree, Resolved } from '../rules/params.js';
 import type { IsoDate } from '../rules/period.js';
 import { TraceBuilder, type Trace } from '../rules/trace.js';
 import { allocate, mulDiv, mulRate, sum } from '../rules/money.js';
-import type { FeeCategory } from '../rules/fees.js';
+import { FEE_CATEGORIES, type FeeCategory } from '../rules/fees.js';
 import type { Catalogue } from '../simulation/catalogue.js';
 import { COUNTY_PRICE_LEVELS, type CountyPriceLevel } from './prices.js';
 
-export const RAISE_CATEGORIES = ['surgery', 'nursing', 'consultation', 'treatment'] as const satisfies readonly FeeCategory[];
-export const CUT_CATEGORIES = ['examination', 'laboratory'] as const satisfies readonly FeeCategory[];
 
 /** The year's use of one service item at one in-county institution. */
 export interface ServiceUse {
@@ -231,8 +232,15 @@ export function priceProposal(input: ProposalInput, tree: ParamTree, jurisdictio
   const minFundMonths = t.param(tree.number('pricing.constraint.minFundMonths', date, jurisdiction));
   const patientLimit = t.param(tree.fen('pricing.constraint.patientBurdenLimitFen', date, jurisdiction));
   const ratioTol = t.param(tree.number('pricing.constraint.levelRatioTolerance', date, jurisdiction));
-  const cutRate = Object.fromEntries(CUT_CATEGORIES.map((c) => [c, t.param(tree.number(`pricing.proposal.cutRate.${c}`, date, jurisdiction))])) as Record<string, number>;
-  const weights = RAISE_CATEGORIES.map((c) => t.param(tree.number(`pricing.proposal.raiseWeight.${c}`, date, jurisdiction)));
+  // Which fee categories are cut and which raised is itself parameter data: a category with a
+  // pricing.proposal.cutRate.<category> (> 0) is cut, one with a raiseWeight.<category> (> 0) is raised.
+  const categoryParam = (kind: 'cutRate' | 'raiseWeight', c: FeeCategory) => {
+    const r = tree.tryResolve(`pricing.proposal.${kind}.${c}`, date, jurisdiction);
+    return r && typeof r.value === 'number' && r.value > 0 ? t.param(r as Resolved<number>) : 0;
+  };
+  const cutRate = new Map(FEE_CATEGORIES.map((c) => [c, categoryParam('cutRate', c)] as const).filter(([, v]) => v > 0));
+  const raiseWeight = new Map(FEE_CATEGORIES.map((c) => [c, categoryParam('raiseWeight', c)] as const).filter(([, v]) => v > 0));
+  for (const c of cutRate.keys()) if (raiseWeight.has(c)) throw new PricingError(`fee category ${c} has both a cut rate and a raise weight in ${jurisdiction} on ${date}; give it one of them`);
 
   const cat = input.catalogue;
   const serviceOf = (id: string) => {
@@ -252,22 +260,30 @@ export function priceProposal(input: ProposalInput, tree: ParamTree, jurisdictio
     const k = `${u.serviceId}|${u.level}`;
     volume.set(k, (volume.get(k) ?? 0) + u.quantity);
   }
-  const newPrice = new Map<string, number>();
-  const roundTo = (x: number, mode: 'down' | 'halfUp') => (mode === 'down' ? Math.floor(x / unit) * unit : Math.round(x / unit) * unit);
+  /** Every item of a category at every county level where it is priced, with its old price and volume. */
+  const offered = (category: FeeCategory) =>
+    cat.services.flatMap((s) =>
+      s.category !== category
+        ? []
+        : COUNTY_PRICE_LEVELS.flatMap((level) => {
+            const old = input.prices.get(s.id)?.[level];
+            return old === undefined ? [] : [{ key: `${s.id}|${level}`, serviceId: s.id, level, old, quantity: volume.get(`${s.id}|${level}`) ?? 0 }];
+          }),
+    );
+  /** New prices by `${serviceId}|${level}`. */
+  const newPrice = new Map<string, { serviceId: string; level: CountyPriceLevel; old: number; priceFen: number; quantity: number }>();
+  const toUnit = (x: number, mode: 'down' | 'halfUp') => (mode === 'down' ? Math.floor(x / unit) : Math.round(x / unit)) * unit;
 
-  // 1. Cuts on tests and imaging: new = old × (1 − rate), half-up to the price unit, never below one unit.
-  for (const s of cat.services) {
-    const rate = cutRate[s.category];
-    if (!rate) continue;
-    for (const level of COUNTY_PRICE_LEVELS) {
-      const old = input.prices.get(s.id)?.[level];
-      if (old === undefined) continue;
-      newPrice.set(`${s.id}|${level}`, Math.max(Math.min(old, unit), roundTo(mulRate(old, 1 - rate, 'halfUp'), 'halfUp')));
+  // 1. Cuts: new = old × (1 − rate), half-up to the price unit, never below one unit.
+  let cutsFen = 0;
+  for (const [category, rate] of cutRate) {
+    for (const it of offered(category)) {
+      const n = Math.max(Math.min(it.old, unit), toUnit(mulRate(it.old, 1 - rate, 'halfUp'), 'halfUp'));
+      newPrice.set(it.key, { ...it, priceFen: n });
+      cutsFen += (it.old - n) * it.quantity;
     }
   }
-  let cutsFen = 0;
-  for (const [k, n] of newPrice) cutsFen += (oldPrice(k.split('|')[0]!, k.split('|')[1] as CountyPriceLevel) - n) * (volume.get(k) ?? 0);
-  t.step('cuts', cutsFen, { unit: 'fen', formula: 'Σ_examination,laboratory (old − new) × volume', note: 'new = old × (1 − cutRate), half-up to the price unit' });
+  t.step('cuts', cutsFen, { unit: 'fen', formula: `Σ_${[...cutRate.keys()].join(',')} (old − new) × volume`, note: 'new = old × (1 − cutRate), half-up to the price unit' });
 
   // 2. Space and the adjustment total.
   const spaceFen = t.step('space', input.procurementSavingFen + cutsFen, { unit: 'fen', formula: 'procurement saving + cuts' });
@@ -280,41 +296,31 @@ export function priceProposal(input: ProposalInput, tree: ParamTree, jurisdictio
   const totalFen = t.step('adjustmentTotal', Math.min(passed, capFen), { unit: 'fen', formula: 'min(passedThrough, affordabilityCap)' });
 
   // 3. Raises by group: the total is split over the groups with volume by their weights.
-  const baseOf = (category: FeeCategory) => {
-    let base = 0;
-    for (const s of cat.services) {
-      if (s.category !== category) continue;
-      for (const level of COUNTY_PRICE_LEVELS) {
-        const old = input.prices.get(s.id)?.[level];
-        if (old !== undefined) base += old * (volume.get(`${s.id}|${level}`) ?? 0);
-      }
-    }
-    return base;
-  };
-  const bases = RAISE_CATEGORIES.map(baseOf);
-  const liveWeights = weights.map((w, gi) => (bases[gi]! > 0 ? w : 0));
+  const raised = [...raiseWeight].map(([category, weight]) => {
+    const items = offered(category);
+    return { category, weight, items, base: sum(items.map((it) => it.old * it.quantity)) };
+  });
+  const liveWeights = raised.map((g) => (g.base > 0 ? g.weight : 0));
   const live = liveWeights.some((w) => w > 0);
-  const budgets = live && totalFen > 0 ? allocate(totalFen, liveWeights, { what: 'adjustment total over the raise groups' }) : weights.map(() => 0);
+  const budgets = live && totalFen > 0 ? allocate(totalFen, liveWeights, { what: 'adjustment total over the raise groups' }) : raised.map(() => 0);
   if (!live && totalFen > 0) t.step('noVolume', totalFen, { unit: 'fen', note: 'no raise group has volume in the year: the adjustment total stays unused' });
-  const groups: RaiseGroup[] = [];
-  RAISE_CATEGORIES.forEach((category, gi) => {
-    const base = bases[gi]!;
+  const groups: RaiseGroup[] = raised.map((g, gi) => {
     const budget = budgets[gi]!;
-    const wanted = ratio(budget, base);
+    const wanted = ratio(budget, g.base);
     const rate = Math.min(maxRaise, wanted);
     let used = 0;
-    for (const s of cat.services) {
-      if (s.category !== category) continue;
-      for (const level of COUNTY_PRICE_LEVELS) {
-        const old = input.prices.get(s.id)?.[level];
-        if (old === undefined) continue;
-        const n = old + roundTo(old * rate, 'down');
-        if (n !== old) newPrice.set(`${s.id}|${level}`, n);
-        used += (n - old) * (volume.get(`${s.id}|${level}`) ?? 0);
-      }
+    for (const it of g.items) {
+      // new = old + floor(old × rate) to the price unit: Σ raises never exceeds the budget.
+      const n = it.old + toUnit(mulRate(it.old, rate, 'floor'), 'down');
+      if (n !== it.old) newPrice.set(it.key, { ...it, priceFen: n });
+      used += (n - it.old) * it.quantity;
     }
-    groups.push({ category, weight: weights[gi]!, budgetFen: budget, baseRevenueFen: base, rate, cappedAtMaxRate: wanted > maxRaise, usedFen: used });
-    t.step(`raise.${category}`, used, { unit: 'fen', formula: `rate ${(rate * 100).toFixed(3)}% of base ${base} fen; new = old + floor(old × rate to ${unit} fen)`, note: wanted > maxRaise ? `capped at maxRaiseRate ${maxRaise}` : base === 0 ? 'no volume in the year' : undefined });
+    t.step(`raise.${g.category}`, used, {
+      unit: 'fen',
+      formula: `rate ${(rate * 100).toFixed(3)}% of base ${g.base} fen; new = old + floor(old × rate to ${unit} fen)`,
+      ...(wanted > maxRaise ? { note: `capped at maxRaiseRate ${maxRaise}` } : g.base === 0 ? { note: 'no volume in the year' } : {}),
+    });
+    return { category: g.category, weight: g.weight, budgetFen: budget, baseRevenueFen: g.base, rate, cappedAtMaxRate: wanted > maxRaise, usedFen: used };
   });
   const raisesFen = sum(groups.map((g) => g.usedFen));
   // Where the rest of the space went (exact): capped groups lose budget − used at the maximum rate; the others lose rounding.
@@ -326,13 +332,10 @@ export function priceProposal(input: ProposalInput, tree: ParamTree, jurisdictio
 
   // 4. Changes and impact by institution.
   const changes: PriceChange[] = [];
-  for (const [k, n] of newPrice) {
-    const [id, level] = k.split('|') as [string, CountyPriceLevel];
-    const old = oldPrice(id, level);
-    if (n === old) continue;
-    const s = serviceOf(id);
-    const quantity = volume.get(k) ?? 0;
-    changes.push({ serviceId: id, code: s.code, name: s.name, category: s.category, level, oldFen: old, newFen: n, quantity, revenueChangeFen: (n - old) * quantity });
+  for (const c of newPrice.values()) {
+    if (c.priceFen === c.old) continue;
+    const s = serviceOf(c.serviceId);
+    changes.push({ serviceId: c.serviceId, code: s.code, name: s.name, category: s.category, level: c.level, oldFen: c.old, newFen: c.priceFen, quantity: c.quantity, revenueChangeFen: (c.priceFen - c.old) * c.quantity });
   }
   changes.sort((a, b) => (a.serviceId === b.serviceId ? COUNTY_PRICE_LEVELS.indexOf(a.level) - COUNTY_PRICE_LEVELS.indexOf(b.level) : a.serviceId < b.serviceId ? -1 : 1));
   const impactOf = new Map<string, InstitutionImpact>();
@@ -340,7 +343,7 @@ export function priceProposal(input: ProposalInput, tree: ParamTree, jurisdictio
   for (const u of input.uses) {
     const n = newPrice.get(`${u.serviceId}|${u.level}`);
     if (n === undefined) continue;
-    const d = (n - oldPrice(u.serviceId, u.level)) * u.quantity;
+    const d = (n.priceFen - oldPrice(u.serviceId, u.level)) * u.quantity;
     if (d === 0) continue;
     const imp = impactOf.get(u.institutionId);
     if (!imp) throw new PricingError(`a service volume names institution ${u.institutionId}, which is not an in-county institution`);
@@ -350,12 +353,12 @@ export function priceProposal(input: ProposalInput, tree: ParamTree, jurisdictio
   }
   for (const i of input.institutions) {
     const imp = impactOf.get(i.id)!;
-    // ΔFund = ΔRevenue × fund / charges, half-up; the patient bears the rest.
-    imp.fundChangeFen = i.chargesFen > 0 ? mulDiv(imp.revenueChangeFen, i.fundFen, i.chargesFen, 'halfUp') : 0;
-    imp.patientChangeFen = imp.revenueChangeFen - imp.fundChangeFen;
-    const chain = imp.revenueChangeFen - i.savingFen;
-    imp.chainFundChangeFen = i.chargesFen > 0 ? mulDiv(chain, i.fundFen, i.chargesFen, 'halfUp') : 0;
-    imp.chainPatientChangeFen = chain - imp.chainFundChangeFen;
+    const own = splitByShare(imp.revenueChangeFen, i);
+    imp.fundChangeFen = own.fundFen;
+    imp.patientChangeFen = own.patientFen;
+    const chain = splitByShare(imp.revenueChangeFen - i.savingFen, i);
+    imp.chainFundChangeFen = chain.fundFen;
+    imp.chainPatientChangeFen = chain.patientFen;
   }
   const byInstitution = [...impactOf.values()];
   const revenueChangeFen = t.step('revenueChange', sum(byInstitution.map((i) => i.revenueChangeFen)), { unit: 'fen', formula: 'Σ (new − old) × volume = raises − cuts' });
@@ -367,30 +370,7 @@ export function priceProposal(input: ProposalInput, tree: ParamTree, jurisdictio
 
   // 5. Conditions and constraints.
   const cond = priceConditions({ year: input.year, history: input.history, spaceFen, fundMonthsBefore: monthsBefore }, tree, jurisdiction, t);
-  let worstRatio = 0;
-  let worstItem = '';
-  for (const s of cat.services) {
-    const ps = input.prices.get(s.id);
-    if (!ps) continue;
-    const offered = COUNTY_PRICE_LEVELS.filter((l) => ps[l] !== undefined);
-    for (let a = 0; a < offered.length; a++) {
-      for (let b = a + 1; b < offered.length; b++) {
-        const la = offered[a]!;
-        const lb = offered[b]!;
-        const before = ps[lb]! / ps[la]!;
-        const newA = newPrice.get(`${s.id}|${la}`) ?? ps[la]!;
-        const newB = newPrice.get(`${s.id}|${lb}`) ?? ps[lb]!;
-        // Kept when the new price at b is within one price unit of new_a × the old ratio (rounding),
-        // else the relative change of the ratio counts against the tolerance.
-        if (Math.abs(newB - newA * before) <= unit) continue;
-        const dev = Math.abs(newB / newA / before - 1);
-        if (dev > worstRatio) {
-          worstRatio = dev;
-          worstItem = `${s.id} ${lb}/${la}`;
-        }
-      }
-    }
-  }
+  const { worst: worstRatio, item: worstItem } = worstLevelRatio(cat, input.prices, (id, level) => newPrice.get(`${id}|${level}`)?.priceFen, unit);
   const constraints: Condition[] = [
     { id: 'patient_burden', label: { zh: '患者负担不增加（含集采降价）', en: 'Patient burden does not rise (with the procurement saving)' }, status: chainPatientChangeFen <= patientLimit ? 'met' : 'not_met', value: chainPatientChangeFen, limit: patientLimit },
     { id: 'fund_months', label: { zh: '基金累计结存不低于规定月数', en: 'The fund keeps the required months of spending' }, status: monthsAfter >= minFundMonths ? 'met' : 'not_met', value: monthsAfter, limit: minFundMonths },
@@ -424,4 +404,47 @@ export function priceProposal(input: ProposalInput, tree: ParamTree, jurisdictio
     reasons,
     trace: t.done(out),
   };
+}
+
+/**
+ * An amount split between the fund and patients by an institution's settled share: fund = amount ×
+ * fund / charges, half-up; patients bear the rest (an institution without charges: all patients).
+ */
+export function splitByShare(amountFen: number, i: { fundFen: number; chargesFen: number }): { fundFen: number; patientFen: number } {
+  const fundFen = i.chargesFen > 0 ? mulDiv(amountFen, i.fundFen, i.chargesFen, 'halfUp') : 0;
+  return { fundFen, patientFen: amountFen - fundFen };
+}
+
+/**
+ * The largest relative change of a price ratio between two levels of one item. A ratio counts as
+ * kept when the new price at the higher level is within one price unit of (new price at the lower
+ * level × the old ratio) — rounding to the unit — and is then not counted.
+ */
+function worstLevelRatio(
+  cat: Catalogue,
+  prices: ProposalInput['prices'],
+  newPriceOf: (serviceId: string, level: CountyPriceLevel) => number | undefined,
+  unit: number,
+): { worst: number; item: string } {
+  let worst = 0;
+  let item = '';
+  for (const s of cat.services) {
+    const ps = prices.get(s.id);
+    if (!ps) continue;
+    const levels = COUNTY_PRICE_LEVELS.filter((l) => ps[l] !== undefined);
+    levels.forEach((la, a) => {
+      for (const lb of levels.slice(a + 1)) {
+        const before = ps[lb]! / ps[la]!;
+        const newA = newPriceOf(s.id, la) ?? ps[la]!;
+        const newB = newPriceOf(s.id, lb) ?? ps[lb]!;
+        if (Math.abs(newB - newA * before) <= unit) continue;
+        const dev = Math.abs(newB / newA / before - 1);
+        if (dev > worst) {
+          worst = dev;
+          item = `${s.id} ${lb}/${la}`;
+        }
+      }
+    });
+  }
+  return { worst, item };
 }

@@ -162,4 +162,11 @@ describe('a year of volume-based procurement (带量采购)', () => {
     expect(y.markup).toEqual({ drugRate: 0, consumableRate: 0, markupRevenueFen: 0 });
     expect(y.trace.params.map((p) => p.path)).toEqual(expect.arrayContaining(['procurement.markupRate.drug', 'procurement.agreedShare', 'procurement.retentionShare']));
   });
+
+  test('Under a 15% drug mark-up the mark-up revenue is amount × 15/115', () => {
+    // 2 months × 10 boxes × ¥4.20 = 8,400 fen at T1; 8,400 × 15 / 115 = 1,095.65 → 1,096.
+    const tree = withOverrides(params, 'demo', { 'procurement.markupRate.drug': 0.15 });
+    const y = procurementYear(base({ drugVolumes: rows(months(1, 2), 'T1', 'amlodipine', 10, 420) }), tree, 'demo');
+    expect(y.markup.markupRevenueFen).toBe(1096);
+  });
 });

@@ -22,9 +22,9 @@
  * hospitals out of county procure under their own city's agreements.
  */
 import { scaleLookup, type ParamTree } from '../rules/params.js';
-import { daysBetween, addDays, type IsoDate } from '../rules/period.js';
+import { daysBetween, parsePeriod, periodRange, type IsoDate } from '../rules/period.js';
 import { TraceBuilder, type Trace } from '../rules/trace.js';
-import { mulDiv, mulRate, sum } from '../rules/money.js';
+import { mulDiv, mulRate, ratioOf, sum } from '../rules/money.js';
 import type { VbpProduct } from './batches.js';
 
 export type CareLevel = 'village' | 'township' | 'county' | 'out_of_county';
@@ -127,12 +127,6 @@ export class ProcurementError extends Error {
   }
 }
 
-const monthStart = (m: string): IsoDate => `${m}-01`;
-const monthEnd = (m: string): IsoDate => {
-  const [y, mm] = m.split('-').map(Number) as [number, number];
-  const next = mm === 12 ? `${y + 1}-01-01` : `${y}-${String(mm + 1).padStart(2, '0')}-01`;
-  return addDays(next, -1);
-};
 const maxDate = (a: IsoDate, b: IsoDate) => (a > b ? a : b);
 const minDate = (a: IsoDate, b: IsoDate) => (a < b ? a : b);
 const inclusiveDays = (from: IsoDate, to: IsoDate) => daysBetween(from, to) + 1;
@@ -180,13 +174,15 @@ export function procurementYear(input: ProcurementInput, tree: ParamTree, jurisd
   const key = (institutionId: string, p: VbpProduct) => `${institutionId}|${p.kind}:${p.itemId}`;
 
   // Reported demand per institution and molecule, in minimum units.
-  const demand = new Map<string, number>();
+  const demand = new Map<string, { institutionId: string; product: VbpProduct; units: number }>();
   const addDemand = (rows: readonly VolumeRow[], kind: 'drug' | 'consumable') => {
     for (const r of rows) {
       const u = unitsOf.get(`${kind}:${r.itemId}`);
       if (!u || !inst.get(r.institutionId)?.inCounty) continue;
       const k = key(r.institutionId, u.product);
-      demand.set(k, (demand.get(k) ?? 0) + r.quantity * u.units);
+      const d = demand.get(k);
+      if (d) d.units += r.quantity * u.units;
+      else demand.set(k, { institutionId: r.institutionId, product: u.product, units: r.quantity * u.units });
     }
   };
   addDemand(demandDrugs, 'drug');
@@ -219,7 +215,7 @@ export function procurementYear(input: ProcurementInput, tree: ParamTree, jurisd
     if (a) return a;
     const w = windowOf(p);
     if (w.to < w.from) return undefined;
-    const reported = demand.get(k) ?? 0;
+    const reported = demand.get(k)?.units ?? 0;
     const share = p.winners >= 1 ? scaleLookup(shareScale, p.winners) : 0;
     const windowDays = inclusiveDays(w.from, w.to);
     // agreed = reportedDemand × share × windowDays / daysOfYear, half-up to a whole unit.
@@ -261,7 +257,8 @@ export function procurementYear(input: ProcurementInput, tree: ParamTree, jurisd
       if (!i.inCounty) continue;
       const p = u.product;
       const w = windowOf(p);
-      if (monthStart(r.month) < w.from || monthEnd(r.month) > w.to) continue;
+      const m = parsePeriod(r.month);
+      if (m.start < w.from || m.end > w.to) continue;
       const a = getAcc(r.institutionId, p);
       if (!a) continue;
       if (!u.selected) {
@@ -281,21 +278,19 @@ export function procurementYear(input: ProcurementInput, tree: ParamTree, jurisd
   consume(input.drugVolumes, 'drug');
   consume(input.serviceVolumes, 'consumable');
   // Agreements with demand but no purchase in the window still count (completion 0).
-  for (const k of demand.keys()) {
-    const [institutionId, item] = k.split('|') as [string, string];
-    const u = unitsOf.get(item)!;
-    getAcc(institutionId, u.product);
-  }
+  for (const d of demand.values()) getAcc(d.institutionId, d.product);
 
   const byInst = new Map<string, InstitutionProcurement>();
   const agreements: Agreement[] = [];
-  for (const { agreement: a, monthly } of [...acc.values()].sort((x, y) => (x.agreement.institutionId + x.agreement.itemId < y.agreement.institutionId + y.agreement.itemId ? -1 : 1))) {
+  const order = (x: Acc, y: Acc) => (x.agreement.institutionId === y.agreement.institutionId ? cmp(x.agreement.itemId, y.agreement.itemId) : cmp(x.agreement.institutionId, y.agreement.institutionId));
+  for (const { agreement: a, monthly } of [...acc.values()].sort(order)) {
     const windowDays = inclusiveDays(a.window.from, a.window.to);
     let cumulative = 0;
-    for (const m of monthsOf(a.window.from, a.window.to)) {
+    for (const p of periodRange(a.window.from.slice(0, 7), a.window.to.slice(0, 7))) {
+      const m = p.label;
       const purchased = monthly.get(m) ?? 0;
       cumulative += purchased;
-      const timeProgress = inclusiveDays(a.window.from, minDate(monthEnd(m), a.window.to)) / windowDays;
+      const timeProgress = inclusiveDays(a.window.from, minDate(p.end, a.window.to)) / windowDays;
       const completion = a.agreed > 0 ? cumulative / a.agreed : 1;
       a.months.push({ month: m, purchased, cumulative, completion, timeProgress, alert: a.agreed > 0 && completion < alertFactor * timeProgress });
     }
@@ -343,12 +338,19 @@ export function procurementYear(input: ProcurementInput, tree: ParamTree, jurisd
   const retainedFen = t.step('retained', sum(institutions.map((i) => i.retainedFen)), { unit: 'fen', formula: 'Σ fundSaving × retentionShare × (onSchedule ? 1 : rule)' });
   t.step('agreements', agreements.length, { unit: 'count' });
   t.step('alerts', agreements.filter((a) => a.alert).length, { unit: 'count', formula: 'completion < alertFactor × timeProgress at the window end' });
-  // Zero mark-up: the sale price is the purchase price × (1 + rate); mark-up revenue = amount × rate / (1 + rate).
-  const drugAmount = sum(input.drugVolumes.filter((r) => inst.get(r.institutionId)?.inCounty).map((r) => r.amountFen));
-  const markupRevenueFen = t.step('markupRevenue', drugMarkup === 0 && consumableMarkup === 0 ? 0 : mulRate(drugAmount, drugMarkup / (1 + drugMarkup), 'halfUp'), {
+  // Mark-up revenue = amount × rate / (1 + rate), exact, half-up: the sale price is the purchase price
+  // × (1 + rate). Zero since the mark-up was abolished (零差率). Consumables: the procured ones.
+  const inCountyAmount = (rows: readonly VolumeRow[], keep: (r: VolumeRow) => boolean) => sum(rows.filter((r) => inst.get(r.institutionId)?.inCounty && keep(r)).map((r) => r.amountFen));
+  const markupOf = (amount: number, rate: number, what: string) => {
+    const r = ratioOf(rate, what);
+    return mulDiv(amount, r.num, r.den + r.num, 'halfUp');
+  };
+  const drugAmount = inCountyAmount(input.drugVolumes, () => true);
+  const consumableAmount = inCountyAmount(input.serviceVolumes, (r) => unitsOf.has(`consumable:${r.itemId}`));
+  const markupRevenueFen = t.step('markupRevenue', markupOf(drugAmount, drugMarkup, 'procurement.markupRate.drug') + markupOf(consumableAmount, consumableMarkup, 'procurement.markupRate.consumable'), {
     unit: 'fen',
-    formula: 'drug amount × rate / (1 + rate)',
-    note: drugMarkup === 0 ? '零差率: drugs are sold at their purchase price' : undefined,
+    formula: 'Σ amount × rate / (1 + rate) over drugs and procured consumables at in-county institutions',
+    ...(drugMarkup === 0 && consumableMarkup === 0 ? { note: '零差率: drugs and consumables are sold at their purchase price' } : {}),
   });
   const byMonth = [...savingByMonth.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([month, s]) => ({ month, savingFen: s }));
   const out = { year, savingFen, drugSavingFen, consumableSavingFen, fundSavingFen, retainedFen };
@@ -363,9 +365,4 @@ export function procurementYear(input: ProcurementInput, tree: ParamTree, jurisd
   };
 }
 
-/** The months (YYYY-MM) from the month of `from` to the month of `to`. */
-function monthsOf(from: IsoDate, to: IsoDate): string[] {
-  const out: string[] = [];
-  for (let m = from.slice(0, 7); m <= to.slice(0, 7); m = addDays(monthEnd(m), 1).slice(0, 7)) out.push(m);
-  return out;
-}
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
