@@ -5,19 +5,19 @@ import { openContext } from '../runs/context.js';
 import { linkageYear, type LinkageSummary } from '../runs/linkage.js';
 import { adoptedPriceFiles } from '../pricing/adopt.js';
 import { integerOption } from './options.js';
+import { formatFen } from '../rules/money.js';
 
-const yuan = (fen: number) => `¥${(fen / 100).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
 
 export function formatLinkage(s: LinkageSummary): string[] {
   return [
     `linkage of ${s.jurisdiction} ${s.year} (settlement run ${s.settlement_run}, parameters ${s.param_version.slice(0, 12)}, seed ${s.seed})`,
-    `  1 腾空间 VBP savings 集采节约         ${yuan(s.vbp_savings_fen)}  (fund share retained by institutions ${yuan(s.vbp_retained_fen)}; ${s.procurement_alerts} completion alerts)`,
-    `  2 space 调价空间                     ${yuan(s.space_fen)}  → adjustment total ${yuan(s.adjustment_total_fen)}`,
-    `  3 调结构 price proposal 调价方案      ${s.proposal_adopted ? 'adoptable' : 'NOT adoptable (see --json pricing.reasons)'}; net revenue change ${yuan(s.price_change_fen)}; space used ${yuan(s.space_used_fen)}, unused ${yuan(s.space_unused_fen)}`,
+    `  1 腾空间 VBP savings 集采节约         ${formatFen(s.vbp_savings_fen)}  (fund share retained by institutions ${formatFen(s.vbp_retained_fen)}; ${s.procurement_alerts} completion alerts)`,
+    `  2 space 调价空间                     ${formatFen(s.space_fen)}  → adjustment total ${formatFen(s.adjustment_total_fen)}`,
+    `  3 调结构 price proposal 调价方案      ${s.proposal_adopted ? 'adoptable' : 'NOT adoptable (see --json pricing.reasons)'}; net revenue change ${formatFen(s.price_change_fen)}; space used ${formatFen(s.space_used_fen)}, unused ${formatFen(s.space_unused_fen)}`,
     `  4 revenue structure 收入结构          drug share 药占比 ${pct(s.drug_share_before)} → ${pct(s.drug_share_actual)} → ${pct(s.drug_share_after)}; service share 医务性收入占比 ${pct(s.service_share_before)} → ${pct(s.service_share_actual)} → ${pct(s.service_share_after)}  (before procurement → recorded → after the price change)`,
-    `  5 salary budget 工资总额              ${yuan(s.salary_budget_fen)}`,
-    `  6 保衔接 fund balance 基金结存        ${yuan(s.fund_balance_fen)} (${s.fund_balance_months.toFixed(1)} months); fund change ${yuan(s.fund_change_fen)}, patient out-of-pocket change 个人负担变化 ${yuan(s.patient_oop_change_fen)} against the year before procurement`,
+    `  5 salary budget 工资总额              ${formatFen(s.salary_budget_fen)}`,
+    `  6 保衔接 fund balance 基金结存        ${formatFen(s.fund_balance_fen)} (${s.fund_balance_months.toFixed(1)} months); fund change ${formatFen(s.fund_change_fen)}, patient out-of-pocket change 个人负担变化 ${formatFen(s.patient_oop_change_fen)} against the year before procurement`,
     `  time ${s.seconds.toFixed(1)} s`,
   ];
 }

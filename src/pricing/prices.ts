@@ -7,7 +7,7 @@
  */
 import type { ParamTree, Provenance } from '../rules/params.js';
 import type { IsoDate } from '../rules/period.js';
-import { PRICE_PARAM_PREFIX, type Catalogue } from '../simulation/catalogue.js';
+import { adoptedPrices, PRICE_PARAM_PREFIX, type Catalogue } from '../simulation/catalogue.js';
 
 export const PRICE_LEVELS = ['village', 'township', 'county', 'out_of_county'] as const;
 export type PriceLevel = (typeof PRICE_LEVELS)[number];
@@ -36,14 +36,7 @@ export function priceOn(catalogue: Catalogue, tree: ParamTree, jurisdiction: str
 
 /** Every item's price by level on a date: serviceId → level → fen (offered levels only). */
 export function priceTable(catalogue: Catalogue, tree: ParamTree, jurisdiction: string, date: IsoDate): Map<string, Partial<Record<PriceLevel, number>>> {
-  const out = new Map<string, Partial<Record<PriceLevel, number>>>();
-  for (const s of catalogue.services) {
-    const row: Partial<Record<PriceLevel, number>> = {};
-    for (const level of PRICE_LEVELS) {
-      const p = priceOn(catalogue, tree, jurisdiction, s.id, level, date);
-      if (p) row[level] = p.priceFen;
-    }
-    out.set(s.id, row);
-  }
+  const out = new Map(catalogue.services.map((s) => [s.id, { ...s.price }]));
+  for (const a of adoptedPrices(catalogue, tree, jurisdiction, date)) out.get(catalogue.services[a.service]!.id)![a.level] = a.resolved.value;
   return out;
 }

@@ -100,6 +100,18 @@ describe(`the linkage of a settled county-year (${backend.name})`, () => {
     expect(f.balanceBeforeFen).toBe(f.openingFen + f.incomeFen - f.spendFen);
     expect(r.summary.fund_balance_fen).toBe(f.balanceBeforeFen - (r.summary.proposal_adopted ? r.pricing.impact.fundChangeFen : 0));
     expect(f.trace.params.map((p) => p.path)).toEqual(['fund.openingBalanceMonths', 'fund.income.perCapitaFen.resident', 'fund.income.perCapitaFen.employee']);
+    // opening = 8.5 months × spend / 12, exact and half-up
+    expect(f.openingFen).toBe(Math.round((f.spendFen * 85) / 120));
+    expect(r.summary.fund_balance_months).toBe(r.summary.proposal_adopted ? r.pricing.fundMonths.after : r.pricing.fundMonths.before);
+  });
+
+  test('The chain explains each summary figure, with the procurement, fund and pricing traces under it', () => {
+    const steps = new Map(r.trace.steps.map((s) => [s.name, s.value]));
+    expect(steps.get('vbpSavings')).toBe(r.summary.vbp_savings_fen);
+    expect(steps.get('drugShare.after')).toBe(r.summary.drug_share_after);
+    expect(steps.get('patientChange')).toBe(r.summary.patient_oop_change_fen);
+    expect(r.trace.children.map((c) => c.rule)).toEqual(['procurement.year', 'fund.year', 'pricing.proposal']);
+    expect(r.trace.params.map((p) => p.path)).toEqual(['package.assessmentScore']);
   });
 
   test('The result is stored with its seed and parameter version, and a second run gives the same figures', async () => {

@@ -23,7 +23,7 @@ export function registerLinkageRoutes(app: FastifyInstance, ctx: AppContext): vo
         summary: 'The linkage chain of a county-year (三医联动): procurement, fund, price proposal, revenue structure, salary; `part` selects one section',
         tags,
         params: yearParams,
-        querystring: z.object({ part: z.enum(['summary', 'procurement', 'fund', 'pricing', 'structure', 'salary']).optional() }),
+        querystring: z.object({ part: z.enum(['summary', 'trace', 'procurement', 'fund', 'pricing', 'structure', 'salary']).optional() }),
         response: { 200: row, 404: errorBody },
       },
     },

@@ -197,7 +197,9 @@ export function adoptedPrices(catalogue: Catalogue, tree: ParamTree, jurisdictio
     if (!p.startsWith(PRICE_PARAM_PREFIX)) continue;
     const [id, level] = p.slice(PRICE_PARAM_PREFIX.length).split('.') as [string, string];
     const service = catalogue.serviceIndex.get(id);
-    if (service === undefined || !(CARE_LEVELS as readonly string[]).includes(level)) throw new Error(`parameter ${p}: no service ${id} at level ${level} in the catalogue`);
+    if (service === undefined || !(CARE_LEVELS as readonly string[]).includes(level) || catalogue.services[service]!.price[level as (typeof CARE_LEVELS)[number]] === undefined) {
+      throw new CatalogueError([`parameter ${p}: the catalogue does not offer service ${id} at level ${level}, so it has no price to adjust`]);
+    }
     const r = tree.tryResolve(p, date, jurisdiction);
     if (r && typeof r.value === 'number') out.push({ service, level: level as (typeof CARE_LEVELS)[number], resolved: r as Resolved<number> });
   }
