@@ -392,36 +392,18 @@ export async function loadGenerated(store: Store, dir: string, opts: { onProgres
     )
   ).rows;
 
-  rows.drugVolumes = (
-    await store.copyInto(
-      'drug_volumes',
-      ['county_id', 'month', 'institution_id', 'drug_id', 'quantity', 'amount_fen', 'lines'],
-      rowsOf(
-        reader('drugVolumes'),
-        [
-          { name: 'month', kind: 'text' },
-          { name: 'institution_id', kind: 'text' },
-          { name: 'drug_id', kind: 'text' },
-          { name: 'quantity', kind: 'int' },
-          { name: 'amount_fen', kind: 'int' },
-          { name: 'lines', kind: 'int' },
-        ],
-        (v) => [county, ...v],
-      ),
-    )
-  ).rows;
-
-  if (lists(m, 'serviceVolumes')) {
-    rows.serviceVolumes = (
+  // Monthly volumes (drug_volumes, service_volumes): the same six columns, keyed by their item.
+  const loadVolumes = async (key: 'drugVolumes' | 'serviceVolumes', table: 'drug_volumes' | 'service_volumes', item: 'drug_id' | 'service_id') =>
+    (
       await store.copyInto(
-        'service_volumes',
-        ['county_id', 'month', 'institution_id', 'service_id', 'quantity', 'amount_fen', 'lines'],
+        table,
+        ['county_id', 'month', 'institution_id', item, 'quantity', 'amount_fen', 'lines'],
         rowsOf(
-          reader('serviceVolumes'),
+          reader(key),
           [
             { name: 'month', kind: 'text' },
             { name: 'institution_id', kind: 'text' },
-            { name: 'service_id', kind: 'text' },
+            { name: item, kind: 'text' },
             { name: 'quantity', kind: 'int' },
             { name: 'amount_fen', kind: 'int' },
             { name: 'lines', kind: 'int' },
@@ -430,6 +412,9 @@ export async function loadGenerated(store: Store, dir: string, opts: { onProgres
         ),
       )
     ).rows;
+  rows.drugVolumes = await loadVolumes('drugVolumes', 'drug_volumes', 'drug_id');
+  if (lists(m, 'serviceVolumes')) {
+    rows.serviceVolumes = await loadVolumes('serviceVolumes', 'service_volumes', 'service_id');
   } else {
     rows.serviceVolumes = 0;
     warnings.push(`${GENERATED_FILES.serviceVolumes.file}: this generation predates it (its manifest does not list it): no service volumes loaded; generate again to have them`);

@@ -1,40 +1,15 @@
 /** The linkage API over HTTP, on a settled small county (issue 6 §4). */
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { openContext, type AppContext } from '../runs/context.js';
-import { generateToDirectory } from '../runs/generate.js';
-import { loadGenerated } from '../runs/load-generated.js';
-import { seedJurisdictions } from '../runs/seed.js';
-import { settleYear } from '../runs/settle.js';
-import { loadCatalogue } from '../simulation/catalogue.js';
-import { buildApp } from './app.js';
+import { startSettledApp, type SettledApp } from './test-support/settled-app.js';
 
-let ctx: AppContext;
-let app: FastifyInstance;
+let server: SettledApp;
 let base: string;
-let tmp: string;
 beforeAll(async () => {
-  tmp = await mkdtemp(path.join(os.tmpdir(), 'sanyi-api-linkage-'));
-  ctx = await openContext({ memory: true });
-  const catalogue = await loadCatalogue();
-  const dir = path.join(tmp, 'gen');
-  await generateToDirectory({ params: ctx.params, catalogue, population: 3000, startYear: 2025, years: 1, seed: 11, out: dir, catalogueVersion: catalogue.version, generatedBy: 'test' });
-  await seedJurisdictions(ctx.store, ctx.params);
-  await loadGenerated(ctx.store, dir);
-  await settleYear(ctx, { jurisdiction: 'demo', year: 2025 });
-  app = await buildApp(ctx);
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const addr = app.server.address();
-  if (!addr || typeof addr === 'string') throw new Error('no port');
-  base = `http://127.0.0.1:${addr.port}`;
+  server = await startSettledApp({ population: 3000, seed: 11 });
+  ({ base } = server);
 }, 120_000);
 afterAll(async () => {
-  await app?.close();
-  await ctx?.close();
-  await rm(tmp, { recursive: true, force: true });
+  await server?.close();
 });
 
 async function call(method: 'GET' | 'POST', p: string): Promise<{ status: number; body: any }> {
