@@ -3,20 +3,14 @@
  * settlement — target ≤ 10 s — on the embedded PGlite and, with DATABASE_URL, on PostgreSQL. The
  * county is generated, loaded and settled first (not timed).
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { loadParamTree } from '../src/rules/params.js';
-import { loadCatalogue, SHIPPED_CATALOGUE_DIR } from '../src/simulation/catalogue.js';
-import { SHIPPED_PARAMS_DIR } from '../src/runs/config.js';
-import { generateToDirectory } from '../src/runs/generate.js';
+import type { loadParamTree } from '../src/rules/params.js';
 import { loadGenerated } from '../src/runs/load-generated.js';
 import { seedJurisdictions } from '../src/runs/seed.js';
 import { settleYear } from '../src/runs/settle.js';
 import { linkageYear } from '../src/runs/linkage.js';
-import { openStore, type Store } from '../src/store/store.js';
-import { createTestDatabase } from '../src/store/test-support/backends.js';
+import type { Store } from '../src/store/store.js';
 import type { Figure } from './run.js';
+import { onCountyBackends } from './county.js';
 
 async function linkOn(label: string, store: Store, dir: string, params: Awaited<ReturnType<typeof loadParamTree>>): Promise<Figure[]> {
   await seedJurisdictions(store, params);
@@ -49,33 +43,5 @@ async function linkOn(label: string, store: Store, dir: string, params: Awaited<
 }
 
 export async function run(): Promise<Figure[]> {
-  const params = await loadParamTree(SHIPPED_PARAMS_DIR);
-  const catalogue = await loadCatalogue(SHIPPED_CATALOGUE_DIR);
-  const tmp = await mkdtemp(path.join(os.tmpdir(), 'sanyi-bench-linkage-'));
-  const figures: Figure[] = [];
-  try {
-    const county = path.join(tmp, 'county');
-    await generateToDirectory({ params, catalogue, population: 300_000, startYear: 2025, years: 1, seed: 42, out: county, catalogueVersion: catalogue.version, generatedBy: 'bench' });
-    const pglite = await openStore({ dataDir: path.join(tmp, 'pglite') });
-    try {
-      await pglite.migrate();
-      figures.push(...(await linkOn('county-year, PGlite on disk', pglite, county, params)));
-    } finally {
-      await pglite.close();
-    }
-    if (process.env.DATABASE_URL) {
-      const db = await createTestDatabase();
-      const pg = await openStore({ databaseUrl: db.url });
-      try {
-        await pg.migrate();
-        figures.push(...(await linkOn('county-year, PostgreSQL', pg, county, params)));
-      } finally {
-        await pg.close();
-        await db.drop();
-      }
-    }
-  } finally {
-    await rm(tmp, { recursive: true, force: true });
-  }
-  return figures;
+  return onCountyBackends('linkage', (label, store, b) => linkOn(label, store, b.county, b.params));
 }

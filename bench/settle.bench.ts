@@ -4,12 +4,9 @@
  * with SANYI_BENCH_REGION=1 also a 2,500,000-person region-year on PostgreSQL (target ≤ 5 minutes).
  * The county is generated and loaded first (not timed).
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
-import { loadParamTree } from '../src/rules/params.js';
-import { loadCatalogue, SHIPPED_CATALOGUE_DIR } from '../src/simulation/catalogue.js';
-import { SHIPPED_PARAMS_DIR } from '../src/runs/config.js';
+import type { loadParamTree } from '../src/rules/params.js';
 import { generateToDirectory } from '../src/runs/generate.js';
 import { loadGenerated } from '../src/runs/load-generated.js';
 import { seedJurisdictions } from '../src/runs/seed.js';
@@ -17,6 +14,7 @@ import { settleYear } from '../src/runs/settle.js';
 import { openStore, type Store } from '../src/store/store.js';
 import { createTestDatabase } from '../src/store/test-support/backends.js';
 import type { Figure } from './run.js';
+import { onCountyBackends } from './county.js';
 
 async function settleOn(label: string, store: Store, dir: string, params: Awaited<ReturnType<typeof loadParamTree>>, target: number): Promise<Figure[]> {
   await seedJurisdictions(store, params);
@@ -38,47 +36,23 @@ async function settleOn(label: string, store: Store, dir: string, params: Awaite
 }
 
 export async function run(): Promise<Figure[]> {
-  const params = await loadParamTree(SHIPPED_PARAMS_DIR);
-  const catalogue = await loadCatalogue(SHIPPED_CATALOGUE_DIR);
-  const tmp = await mkdtemp(path.join(os.tmpdir(), 'sanyi-bench-settle-'));
-  const figures: Figure[] = [];
-  try {
-    const county = path.join(tmp, 'county');
-    await generateToDirectory({ params, catalogue, population: 300_000, startYear: 2025, years: 1, seed: 42, out: county, catalogueVersion: catalogue.version, generatedBy: 'bench' });
-    const pglite = await openStore({ dataDir: path.join(tmp, 'pglite') });
-    try {
-      await pglite.migrate();
-      figures.push(...(await settleOn('county-year, PGlite on disk', pglite, county, params, 30)));
-    } finally {
-      await pglite.close();
-    }
-    if (process.env.DATABASE_URL) {
-      const db = await createTestDatabase();
-      const pg = await openStore({ databaseUrl: db.url });
+  return onCountyBackends(
+    'settle',
+    (label, store, b) => settleOn(label, store, b.county, b.params, 30),
+    async (b) => {
+      if (!process.env.DATABASE_URL || process.env.SANYI_BENCH_REGION !== '1') return [];
+      await rm(b.county, { recursive: true, force: true });
+      const region = path.join(b.tmp, 'region');
+      await generateToDirectory({ params: b.params, catalogue: b.catalogue, population: 2_500_000, startYear: 2025, years: 1, seed: 42, out: region, catalogueVersion: b.catalogue.version, generatedBy: 'bench' });
+      const rdb = await createTestDatabase();
+      const rpg = await openStore({ databaseUrl: rdb.url });
       try {
-        await pg.migrate();
-        figures.push(...(await settleOn('county-year, PostgreSQL', pg, county, params, 30)));
+        await rpg.migrate();
+        return await settleOn('region-year 2.5M persons, PostgreSQL', rpg, region, b.params, 300);
       } finally {
-        await pg.close();
-        await db.drop();
+        await rpg.close();
+        await rdb.drop();
       }
-      if (process.env.SANYI_BENCH_REGION === '1') {
-        await rm(county, { recursive: true, force: true });
-        const region = path.join(tmp, 'region');
-        await generateToDirectory({ params, catalogue, population: 2_500_000, startYear: 2025, years: 1, seed: 42, out: region, catalogueVersion: catalogue.version, generatedBy: 'bench' });
-        const rdb = await createTestDatabase();
-        const rpg = await openStore({ databaseUrl: rdb.url });
-        try {
-          await rpg.migrate();
-          figures.push(...(await settleOn('region-year 2.5M persons, PostgreSQL', rpg, region, params, 300)));
-        } finally {
-          await rpg.close();
-          await rdb.drop();
-        }
-      }
-    }
-  } finally {
-    await rm(tmp, { recursive: true, force: true });
-  }
-  return figures;
+    },
+  );
 }
