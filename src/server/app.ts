@@ -12,6 +12,7 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { errorBody } from './schemas.js';
 import { ParamNotFoundError, UNITS, type ParamDefinition } from '../rules/params.js';
 import { PeriodError } from '../rules/period.js';
 import type { AppContext } from '../runs/context.js';
@@ -46,7 +47,6 @@ const paramValue = z.union([z.number(), z.string(), z.boolean(), scale]);
 const provenance = z.object({ file: z.string(), jurisdiction: z.string(), effectiveFrom: z.string(), reference });
 const description = z.object({ zh: z.string().optional(), en: z.string().optional() });
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date is YYYY-MM-DD');
-const errorBody = z.object({ error: z.string(), message: z.string() });
 
 const resolvedParam = z.object({
   path: z.string(),

@@ -5,13 +5,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { errorBody, yearParams, row } from './schemas.js';
 import type { AppContext } from '../runs/context.js';
 import { linkageYear, readLinkage } from '../runs/linkage.js';
 import { NotSettledError } from '../runs/settlement-read.js';
 
-const errorBody = z.object({ error: z.string(), message: z.string() });
-const yearParams = z.object({ jurisdiction: z.string().min(1), year: z.coerce.number().int().min(1900).max(2200) });
-const row = z.record(z.string(), z.unknown());
 const tags = ['linkage'];
 
 export function registerLinkageRoutes(app: FastifyInstance, ctx: AppContext): void {

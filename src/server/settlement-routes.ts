@@ -5,13 +5,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { errorBody, yearParams, row } from './schemas.js';
 import type { AppContext } from '../runs/context.js';
 import { casePayments, explainClaim, findings, institutionPayments, ledger, listSettlements, settlementRun } from '../runs/settlement-read.js';
 
-const errorBody = z.object({ error: z.string(), message: z.string() });
-const yearParams = z.object({ jurisdiction: z.string().min(1), year: z.coerce.number().int().min(1900).max(2200) });
 const page = { limit: z.coerce.number().int().min(1).max(1000).default(100), offset: z.coerce.number().int().min(0).default(0) };
-const row = z.record(z.string(), z.unknown());
 const tags = ['insurance'];
 
 export function registerSettlementRoutes(app: FastifyInstance, ctx: AppContext): void {
