@@ -13,6 +13,7 @@ import { registerParams } from './params.js';
 import { registerServe } from './serve.js';
 import { registerSettle } from './settle.js';
 import { registerLinkage } from './linkage.js';
+import { registerProcurement } from './procurement.js';
 
 const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -29,6 +30,7 @@ export function buildCli(): Command {
   registerDrg(program);
   registerSettle(program);
   registerLinkage(program);
+  registerProcurement(program);
   return program;
 }
 

@@ -18,6 +18,7 @@ import { seedJurisdictions } from './seed.js';
 import { settleYear } from './settle.js';
 import { LinkageInputError, linkageYear, readLinkage, type LinkageResult } from './linkage.js';
 import { adoptedPriceFiles } from '../pricing/adopt.js';
+import { importPurchaseOrders } from './import-orders.js';
 import { priceOn } from '../pricing/prices.js';
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 
@@ -38,6 +39,22 @@ afterAll(async () => {
 });
 
 const backend = backends[0]!;
+
+const ORDERS = [
+  'order_date,institution_id,item_kind,item_id,quantity,unit_price_fen',
+  '2025-03-10,CGH,drug,amlodipine,100,420',
+  '2025-03-20,CGH,drug,amlodipine_originator,50,2800',
+  '2025-05-05,CGH,consumable,hip_prosthesis,2,700000',
+  '2025-13-01,CGH,drug,amlodipine,1,420',
+  '2025-03-11,NOPE,drug,amlodipine,1,420',
+  '2025-03-11,CGH,device,amlodipine,1,420',
+  '2025-03-11,CGH,drug,no_such_drug,1,420',
+  '2025-03-11,CGH,consumable,ct_head,1,420',
+  '2025-03-11,CGH,drug,amlodipine,0,420',
+  '2025-03-11,CGH,drug,amlodipine,1,-5',
+  '2025-03-11,CGH,drug,amlodipine,1',
+  '',
+].join('\n');
 
 describe(`the linkage of a settled county-year (${backend.name})`, () => {
   let store: Store;
@@ -173,6 +190,44 @@ describe(`the linkage of a settled county-year (${backend.name})`, () => {
     expect([...prices['2025']]).toEqual([c.oldFen]);
     expect([...prices['2026']]).toEqual([c.newFen]);
   }, 120_000);
+
+  test('A purchase-order file is imported row by row: each bad row is refused with its line, column and problem and kept for review', async () => {
+    const file = path.join(tmp, 'orders-2025.csv');
+    writeFileSync(file, ORDERS);
+    const r = await importPurchaseOrders(store, catalogue, { jurisdiction: 'demo', file });
+    expect(r.accepted).toBe(3);
+    expect(r.rejected).toEqual([
+      { line: 5, column: 'order_date', problem: '"2025-13-01" is not a date (YYYY-MM-DD)' },
+      { line: 6, column: 'institution_id', problem: '"NOPE" is not an institution of demo' },
+      { line: 7, column: 'item_kind', problem: '"device" is not drug or consumable' },
+      { line: 8, column: 'item_id', problem: '"no_such_drug" is not a drug of the catalogue' },
+      { line: 9, column: 'item_id', problem: '"ct_head" is not a consumable (materials) item of the catalogue' },
+      { line: 10, column: 'quantity', problem: '"0" is not a positive integer' },
+      { line: 11, column: 'unit_price_fen', problem: '"-5" is not a positive integer number of fen' },
+      { line: 12, column: '(row)', problem: 'has 5 fields, the header 6' },
+    ]);
+    const kept = await store.query<{ row_no: number; field: string; raw: string }>("select row_no, field, raw from purchase_order_rejects where source = 'orders-2025.csv' order by row_no");
+    expect(kept.map((k) => k.row_no)).toEqual([5, 6, 7, 8, 9, 10, 11, 12]);
+    expect(kept[1]!.raw).toBe('2025-03-11,NOPE,drug,amlodipine,1,420');
+    // Importing the same file again replaces its rows: still 3 orders, 8 rejects.
+    await importPurchaseOrders(store, catalogue, { jurisdiction: 'demo', file });
+    expect(Number((await store.query<{ n: number }>("select count(*)::int as n from purchase_orders where source = 'orders-2025.csv'"))[0]!.n)).toBe(3);
+    expect(Number((await store.query<{ n: number }>("select count(*)::int as n from purchase_order_rejects where source = 'orders-2025.csv'"))[0]!.n)).toBe(8);
+  });
+
+  test('With imported orders for the year, procurement reads them instead of the generated volumes', async () => {
+    // amlodipine at CGH: saving (3,300 − 420) × 100 = 288,000; its originator (50 boxes of 7) is non-selected.
+    // hip prosthesis at the county level: pre = 700,000 / 0.18 → 3,888,889; saving 2 × 3,888,889 − 1,400,000 = 6,377,778.
+    // demand (same_year) = 100 × 28 + 50 × 7 = 3,150 tablets; agreed = 3,150 × 70% = 2,205; purchased 2,800.
+    const withOrders = await linkageYear({ store, params }, { jurisdiction: 'demo', year: 2025 });
+    expect(withOrders.procurement.volumeSource).toBe('purchase_orders');
+    expect(withOrders.summary.vbp_savings_fen).toBe(288_000 + 6_377_778);
+    const a = withOrders.procurement.byProduct.find((p) => p.itemId === 'amlodipine')!;
+    expect(a).toMatchObject({ agreed: 2205, purchased: 2800, savingFen: 288_000 });
+    expect(withOrders.trace.steps.find((s) => s.name === 'volumeSource')!.value).toBe('purchase_orders');
+    await store.query("delete from purchase_orders where county_id = 'demo'");
+    expect((await linkageYear({ store, params }, { jurisdiction: 'demo', year: 2025 })).procurement.volumeSource).toBe('generated');
+  });
 
   test('A year without settlement or without service volumes is refused with what to do', async () => {
     await expect(linkageYear({ store, params }, { jurisdiction: 'demo', year: 2024 })).rejects.toThrow(/has not been settled: run `sanyi settle/);

@@ -83,7 +83,12 @@ export interface RevenueStructure {
 
 export interface LinkageResult {
   summary: LinkageSummary;
-  procurement: Omit<ProcurementYear, 'agreements' | 'trace'> & { alerts: ProcurementYear['agreements']; trace: Trace };
+  procurement: Omit<ProcurementYear, 'agreements' | 'trace'> & {
+    /** Where the volumes came from: imported purchase orders or the generated drug and charge lines. */
+    volumeSource: 'purchase_orders' | 'generated';
+    alerts: ProcurementYear['agreements'];
+    trace: Trace;
+  };
   fund: { openingFen: number; incomeFen: number; spendFen: number; monthlySpendFen: number; balanceBeforeFen: number; balanceAfterFen: number; monthsBefore: number; monthsAfter: number; insured: Record<string, number>; trace: Trace };
   pricing: Proposal & { adopted: boolean };
   structure: { before: RevenueStructure; actual: RevenueStructure; after: RevenueStructure; byInstitution: Array<{ institutionId: string; before: RevenueStructure; actual: RevenueStructure; after: RevenueStructure }> };
@@ -134,6 +139,22 @@ async function volumes(store: Store, table: 'drug_volumes' | 'service_volumes', 
     if (line === '') continue;
     const [month, institutionId, itemId, quantity, amountFen] = line.split(',') as [string, string, string, string, string];
     out.push({ month, institutionId, itemId, quantity: Number(quantity), amountFen: Number(amountFen) });
+  }
+  return out;
+}
+
+/** The year's imported purchase orders as monthly volumes, or null when the year has none. */
+async function orderVolumes(store: Store, county: string, year: number): Promise<{ drug: VolumeRow[]; consumable: VolumeRow[] } | null> {
+  const text = await store.copyOut(
+    `select to_char(order_date, 'YYYY-MM'), institution_id, item_kind, item_id, sum(quantity), sum(amount_fen) from purchase_orders
+      where county_id = ${quote(county)} and order_date between '${year | 0}-01-01' and '${year | 0}-12-31' group by 1, 2, 3, 4`,
+  );
+  if (text === '') return null;
+  const out = { drug: [] as VolumeRow[], consumable: [] as VolumeRow[] };
+  for (const line of text.split('\n')) {
+    if (line === '') continue;
+    const [month, institutionId, kind, itemId, quantity, amountFen] = line.split(',') as [string, string, 'drug' | 'consumable', string, string, string];
+    out[kind].push({ month, institutionId, itemId, quantity: Number(quantity), amountFen: Number(amountFen) });
   }
   return out;
 }
@@ -205,8 +226,15 @@ export async function linkageYear(ctx: { params: ParamTree; store: Store }, opts
       `no service volumes of ${county} ${year} are stored: the data were loaded before service volumes existed; regenerate and load them (\`sanyi generate --into-db\`, or delete the data directory and \`npm start\`), then settle again`,
     );
   }
-  const prevDrug = await volumes(store, 'drug_volumes', county, year - 1);
-  const prevService = await volumes(store, 'service_volumes', county, year - 1);
+  // Procurement reads imported purchase orders when the year has any (sanyi procurement import),
+  // else the volumes of the generated drug and charge lines.
+  const orders = await orderVolumes(store, county, year);
+  const prevOrders = await orderVolumes(store, county, year - 1);
+  const procDrug = orders ? orders.drug : drugVolumes;
+  const procService = orders ? orders.consumable : serviceVolumes;
+  const prevDrug = prevOrders ? prevOrders.drug : await volumes(store, 'drug_volumes', county, year - 1);
+  const prevService = prevOrders ? prevOrders.consumable : await volumes(store, 'service_volumes', county, year - 1);
+  const volumeSource = orders ? 'purchase_orders' : 'generated';
 
   stage('procurement');
   const inCounty = institutions.filter((i) => i.inCounty && i.careLevel !== 'out_of_county');
@@ -216,8 +244,8 @@ export async function linkageYear(ctx: { params: ParamTree; store: Store }, opts
     {
       year,
       products,
-      drugVolumes,
-      serviceVolumes,
+      drugVolumes: procDrug,
+      serviceVolumes: procService,
       ...(prevDrug.length ? { previousDrugVolumes: prevDrug, previousServiceVolumes: prevService } : {}),
       institutions: institutions.map((i) => ({ id: i.id, careLevel: i.careLevel, inCounty: i.inCounty, ...fin(i.id) })),
       consumablePrice: (id, level) => prices.get(id)?.[level],
@@ -341,6 +369,7 @@ export async function linkageYear(ctx: { params: ParamTree; store: Store }, opts
   const t = new TraceBuilder('linkage.chain', { jurisdiction: county, year, settlementRun: settlement.runId, seed }, { zh: '三医联动链条', en: 'The three-medical linkage chain' });
   t.param(scoreParam);
   for (const c of [proc.trace, fund.trace, proposal.trace]) t.child(c);
+  t.step('volumeSource', volumeSource, { note: volumeSource === 'purchase_orders' ? 'imported purchase orders of the year (sanyi procurement import)' : 'volumes of the generated drug and charge lines' });
   t.step('vbpSavings', proc.savingFen, { unit: 'fen', formula: 'procurement.saving' });
   t.step('space', proposal.space.totalFen, { unit: 'fen', formula: 'vbpSavings + cuts' });
   t.step('adopted', adopted, { formula: 'pricing.adoptable', ...(adopted ? {} : { note: `not adoptable: ${proposal.reasons.join('; ')}; no price changes` }) });
@@ -386,7 +415,7 @@ export async function linkageYear(ctx: { params: ParamTree; store: Store }, opts
   const { agreements, ...procRest } = proc;
   const result: LinkageResult = {
     summary: out,
-    procurement: { ...procRest, alerts: agreements.filter((a) => a.alert) },
+    procurement: { ...procRest, volumeSource, alerts: agreements.filter((a) => a.alert) },
     fund: { ...fund, balanceAfterFen, monthsAfter },
     pricing: { ...proposal, adopted },
     structure,

@@ -371,6 +371,45 @@ export const serviceVolumes = pgTable(
 );
 
 /**
+ * 采购订单 — imported purchase orders of drugs and procured consumables (`sanyi procurement import`),
+ * one row per accepted CSV row; `source` is the file's name, so importing a file again replaces its rows.
+ */
+export const purchaseOrders = pgTable(
+  'purchase_orders',
+  {
+    countyId: text('county_id').notNull(),
+    source: text('source').notNull(),
+    rowNo: integer('row_no').notNull(),
+    orderDate: date('order_date', { mode: 'string' }).notNull(),
+    institutionId: text('institution_id').notNull(),
+    itemKind: text('item_kind').notNull(),
+    itemId: text('item_id').notNull(),
+    quantity: bigint('quantity', { mode: 'number' }).notNull(),
+    unitPriceFen: bigint('unit_price_fen', { mode: 'number' }).notNull(),
+    amountFen: bigint('amount_fen', { mode: 'number' }).notNull(),
+  },
+  (t) => [
+    primaryKey({ name: 'purchase_orders_pkey', columns: [t.countyId, t.source, t.rowNo] }),
+    index('purchase_orders_date_idx').on(t.countyId, t.orderDate),
+    check('purchase_orders_item_kind_check', sql`${t.itemKind} in ('drug', 'consumable')`),
+  ],
+);
+
+/** 采购订单退回 — the rows of an imported purchase-order file that were refused, kept for review. */
+export const purchaseOrderRejects = pgTable(
+  'purchase_order_rejects',
+  {
+    countyId: text('county_id').notNull(),
+    source: text('source').notNull(),
+    rowNo: integer('row_no').notNull(),
+    field: text('field').notNull(),
+    problem: text('problem').notNull(),
+    raw: text('raw').notNull(),
+  },
+  (t) => [primaryKey({ name: 'purchase_order_rejects_pkey', columns: [t.countyId, t.source, t.rowNo] })],
+);
+
+/**
  * 数据集 — the generation loaded for a county: its manifest (seed, parameter version, catalogue
  * version, row counts and file hashes). One row per county; loading again replaces the county's data.
  */
