@@ -15,6 +15,7 @@ import {
   boolean,
   check,
   date,
+  doublePrecision,
   index,
   integer,
   jsonb,
@@ -568,4 +569,120 @@ export const linkageResults = pgTable(
     finishedAt: timestamp('finished_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [primaryKey({ name: 'linkage_results_pkey', columns: [t.countyId, t.year] })],
+);
+
+// ---------------------------------------------------------------------------------------------
+// Indicators, assessments and the dashboard of a county-year (issue 7; docs/dashboard.md).
+
+/**
+ * 数据项 — the data items of a county-year (docs/dashboard.md), per scope: the county (institution
+ * '') or one institution. Replaced on each `sanyi indicators`.
+ */
+export const indicatorItems = pgTable(
+  'indicator_items',
+  {
+    countyId: text('county_id').notNull(),
+    year: integer('year').notNull(),
+    scope: text('scope').notNull(),
+    /** '' for the county scope. */
+    institutionId: text('institution_id').notNull().default(''),
+    item: text('item').notNull(),
+    value: doublePrecision('value').notNull(),
+  },
+  (t) => [
+    primaryKey({ name: 'indicator_items_pkey', columns: [t.countyId, t.year, t.institutionId, t.item] }),
+    check('indicator_items_scope_check', sql`${t.scope} in ('county', 'institution')`),
+  ],
+);
+
+/** 指标值 — every shipped indicator evaluated for the county ('' institution) and each institution. */
+export const indicatorValues = pgTable(
+  'indicator_values',
+  {
+    countyId: text('county_id').notNull(),
+    year: integer('year').notNull(),
+    institutionId: text('institution_id').notNull().default(''),
+    indicatorId: text('indicator_id').notNull(),
+    value: doublePrecision('value'),
+    numerator: doublePrecision('numerator'),
+    denominator: doublePrecision('denominator'),
+    met: boolean('met'),
+    reason: text('reason'),
+    trace: jsonb('trace').notNull(),
+  },
+  (t) => [primaryKey({ name: 'indicator_values_pkey', columns: [t.countyId, t.year, t.institutionId, t.indicatorId] })],
+);
+
+/**
+ * 考核 — assessment scores of a county-year: the county community's (scope county, institution '')
+ * that sets package retention, and each institution's that sets its salary budget and leaders' pay.
+ */
+export const assessments = pgTable(
+  'assessments',
+  {
+    countyId: text('county_id').notNull(),
+    year: integer('year').notNull(),
+    scope: text('scope').notNull(),
+    institutionId: text('institution_id').notNull().default(''),
+    schemeId: text('scheme_id').notNull(),
+    score: doublePrecision('score').notNull(),
+    /** The scored items with the trace. */
+    result: jsonb('result').notNull(),
+    storedAt: timestamp('stored_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ name: 'assessments_pkey', columns: [t.countyId, t.year, t.institutionId, t.schemeId] }),
+    check('assessments_scope_check', sql`${t.scope} in ('county', 'institution')`),
+  ],
+);
+
+/**
+ * 带量采购协议 — the procurement agreements (institution × product) of the county-year's linkage, with
+ * their monthly completion against time progress; written with each linkage result.
+ */
+export const linkageAgreements = pgTable(
+  'linkage_agreements',
+  {
+    countyId: text('county_id').notNull(),
+    year: integer('year').notNull(),
+    institutionId: text('institution_id').notNull(),
+    kind: text('kind').notNull(),
+    itemId: text('item_id').notNull(),
+    batchId: text('batch_id').notNull(),
+    agreed: doublePrecision('agreed').notNull(),
+    purchased: doublePrecision('purchased').notNull(),
+    nonSelected: doublePrecision('non_selected').notNull(),
+    completion: doublePrecision('completion').notNull(),
+    timeProgress: doublePrecision('time_progress').notNull(),
+    savingFen: bigint('saving_fen', { mode: 'number' }).notNull(),
+    alert: boolean('alert').notNull(),
+    /** [{ month, purchased, cumulative, completion, timeProgress, alert }] */
+    months: jsonb('months').notNull(),
+  },
+  (t) => [primaryKey({ name: 'linkage_agreements_pkey', columns: [t.countyId, t.year, t.institutionId, t.kind, t.itemId] })],
+);
+
+/** 看板快照 — each dashboard page's body of a county-year, built after settle, linkage and indicators. */
+export const dashboardSnapshots = pgTable(
+  'dashboard_snapshots',
+  {
+    countyId: text('county_id').notNull(),
+    year: integer('year').notNull(),
+    page: text('page').notNull(),
+    body: jsonb('body').notNull(),
+    builtAt: timestamp('built_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ name: 'dashboard_snapshots_pkey', columns: [t.countyId, t.year, t.page] })],
+);
+
+/** 看板追溯 — the trace of every dashboard figure, under the id the figure carries. */
+export const dashboardTraces = pgTable(
+  'dashboard_traces',
+  {
+    countyId: text('county_id').notNull(),
+    year: integer('year').notNull(),
+    traceId: text('trace_id').notNull(),
+    body: jsonb('body').notNull(),
+  },
+  (t) => [primaryKey({ name: 'dashboard_traces_pkey', columns: [t.countyId, t.year, t.traceId] })],
 );
