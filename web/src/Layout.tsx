@@ -1,7 +1,8 @@
 import type { ReactNode } from 'react';
 import { api } from './api';
 import { useLang } from './lang';
-import { MODULES } from './routes';
+import { FILTER_KEYS } from './dashboard';
+import { MODULES, type ModuleRoute } from './routes';
 import { Link } from './router';
 import { useApi } from './useApi';
 
@@ -29,7 +30,19 @@ function HealthBadge() {
   );
 }
 
-export function Layout({ pathname, children }: { pathname: string; children: ReactNode }) {
+/** A sidebar link: dashboard pages keep the current filters from page to page. */
+function hrefOf(m: ModuleRoute, search: URLSearchParams): string {
+  if (!m.dashboard) return m.path;
+  const keep = new URLSearchParams();
+  for (const k of FILTER_KEYS) {
+    const v = search.get(k);
+    if (v !== null) keep.set(k, v);
+  }
+  const q = keep.toString();
+  return q ? `${m.path}?${q}` : m.path;
+}
+
+export function Layout({ pathname, search, children }: { pathname: string; search: URLSearchParams; children: ReactNode }) {
   const { lang, setLang, t } = useLang();
   return (
     <div className="app">
@@ -56,7 +69,7 @@ export function Layout({ pathname, children }: { pathname: string; children: Rea
         {MODULES.map((m) => {
           const active = pathname === m.path || pathname.startsWith(`${m.path}/`);
           return (
-            <Link key={m.path} to={m.path} className={active ? 'nav-item active' : 'nav-item'} aria-current={active ? 'page' : undefined}>
+            <Link key={m.path} to={hrefOf(m, search)} className={active ? 'nav-item active' : 'nav-item'} aria-current={active ? 'page' : undefined}>
               {t(m.nav)}
               {m.placeholder && <span className="nav-soon" aria-hidden="true" />}
             </Link>

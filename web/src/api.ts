@@ -146,3 +146,172 @@ export const api = {
     getJson<ParamsResponse>(`/api/params?${new URLSearchParams({ date, jurisdiction }).toString()}`),
   param: (path: string) => getJson<ParamDetailResponse>(`/api/params/${encodeURIComponent(path)}`),
 };
+
+// ---------------------------------------------------------------------------------------------
+// The dashboard (docs/dashboard.md): pre-aggregated snapshots of a county-year. Money is fen,
+// shares are ratios (0–1); the pages format them.
+
+/** One figure with its unit; `trace` opens its explanation at /api/dashboard/:j/:y/trace/:id. */
+export interface Figure {
+  id: string;
+  label: Bilingual;
+  value: number | null;
+  unit: Unit;
+  trace?: string;
+}
+
+export interface OverviewResponse {
+  jurisdiction: string;
+  year: number;
+  paramVersion: string;
+  seed: number | null;
+  loop: Figure[];
+  headline: Figure[];
+}
+
+export interface FundMonth {
+  month: string;
+  budgetFen: number;
+  chargedFen: number;
+  inCountyFen: number;
+  outOfCountyFen: number;
+  pharmacyFen: number;
+  cumulativeBalanceFen: number;
+}
+
+export interface FundResponse {
+  figures: Figure[];
+  months: FundMonth[];
+  outOfCounty: Array<{ institutionId: string; name: string; fundFen: number; cases: number }>;
+}
+
+export interface HospitalRow {
+  id: string;
+  name: string;
+  level: string;
+  inCounty: boolean;
+  revenue: { totalFen: number; drugFen: number; consumableFen: number; examLabFen: number; serviceFen: number };
+  cmi: number | null;
+  costIndex: number | null;
+  timeIndex: number | null;
+  drgCases: number;
+  drgPaymentFen: number;
+  drgChargesFen: number;
+}
+
+export interface HospitalsResponse {
+  institutions: HospitalRow[];
+}
+
+export interface ProcurementResponse {
+  figures: Figure[];
+  months: Array<{ month: string; completion: number; timeProgress: number }>;
+  products: Array<{
+    id: string;
+    name: string;
+    batch: string;
+    agreedQty: number;
+    purchasedQty: number;
+    completion: number;
+    timeProgress: number;
+    savingFen: number;
+    alert: string | boolean | null;
+  }>;
+}
+
+export interface PricesResponse {
+  figures: Figure[];
+  items: Array<{ serviceId: string; name: string; level: string; category: string; oldFen: number; newFen: number; changeRate: number }>;
+  impact: Array<{ institutionId: string; name: string; revenueChangeFen: number; fundChangeFen: number; patientChangeFen: number }>;
+}
+
+export interface SalaryResponse {
+  figures: Figure[];
+  institutions: Array<{ id: string; name: string; tier: string; msrFen: number; budgetFen: number; paidFen: number; staff: number; leadersFen: number }>;
+  distribution: Array<{ fromFen: number; toFen: number; count: number }>;
+}
+
+export interface IndicatorRow {
+  id: string;
+  label: Bilingual;
+  set: string;
+  unit: string;
+  factor: number;
+  value: number | null;
+  target: number | null;
+  direction: string;
+  met: boolean | null;
+  numerator: number | null;
+  denominator: number | null;
+  reason?: string;
+  trend: Array<{ year: number; value: number | null }>;
+  trace?: string;
+}
+
+export interface IndicatorsResponse {
+  indicators: IndicatorRow[];
+  assessment: {
+    score: number | null;
+    items: Array<{ indicator: string; weight: number; points: number; value: number | null }>;
+    trace?: string;
+  };
+}
+
+export interface FindingsResponse {
+  rules: Array<{ ruleId: string; count: number; amountFen: number }>;
+  findings: Array<{ seq: number; ruleId: string; institutionId: string; personId: string; amountFen: number; firstDate: string; lastDate: string }>;
+}
+
+export interface TraceParam {
+  path: string;
+  value: ParamValue;
+  unit: Unit;
+  jurisdiction: string;
+  effectiveFrom: string;
+  file: string;
+  reference: Reference;
+}
+
+export interface TraceStep {
+  name: string;
+  value: number | string | boolean | null;
+  unit?: Unit;
+  formula?: string;
+  note?: string;
+}
+
+export interface Trace {
+  rule: string;
+  label?: Bilingual;
+  inputs: Record<string, unknown>;
+  params: TraceParam[];
+  steps: TraceStep[];
+  children: Trace[];
+  result?: unknown;
+}
+
+export interface DashboardPages {
+  overview: OverviewResponse;
+  fund: FundResponse;
+  hospitals: HospitalsResponse;
+  procurement: ProcurementResponse;
+  prices: PricesResponse;
+  salary: SalaryResponse;
+  indicators: IndicatorsResponse;
+  findings: FindingsResponse;
+}
+
+export type DashboardPart = keyof DashboardPages;
+
+/** `/api/dashboard/:j/:y/:part`, with `?institution=` when given. */
+export function dashboardUrl(part: DashboardPart, jurisdiction: string, year: number, institution?: string | null): string {
+  const q = institution ? `?${new URLSearchParams({ institution }).toString()}` : '';
+  return `/api/dashboard/${encodeURIComponent(jurisdiction)}/${year}/${part}${q}`;
+}
+
+export const dashboardApi = {
+  part: <P extends DashboardPart>(part: P, jurisdiction: string, year: number, institution?: string | null) =>
+    getJson<DashboardPages[P]>(dashboardUrl(part, jurisdiction, year, institution)),
+  trace: (jurisdiction: string, year: number, id: string) =>
+    getJson<Trace>(`/api/dashboard/${encodeURIComponent(jurisdiction)}/${year}/trace/${encodeURIComponent(id)}`),
+};

@@ -4,6 +4,7 @@
  */
 import type { ParamValue, Unit } from './api';
 import type { Translate } from './lang';
+import type { Lang } from './i18n';
 
 /** A value ready for display: `text` carries its unit symbol where one exists (¥, %, ‰, ×);
  * otherwise `unit` names the unit to show beside it. `code`: a machine value (an enum option). */
@@ -61,4 +62,42 @@ export function formatValue(value: ParamValue, unit: Unit, t: Translate): Format
   if (typeof value === 'boolean') return { text: t(value ? 'flag.true' : 'flag.false') };
   if (typeof value === 'string') return { text: value, code: true };
   return { text: t('scale.brackets', { n: value.brackets.length }) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The dashboard's figures: large amounts in 万元 in Chinese, shares as percentages.
+
+const wan = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+const share = new Intl.NumberFormat('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 2 });
+const plain = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
+
+/** Money for reading: in Chinese, amounts of ¥10,000 or more as "1,234.57 万元"; otherwise "¥1,234.56". */
+export function formatMoney(fen: number, lang: Lang): string {
+  if (lang === 'zh' && Number.isSafeInteger(fen) && Math.abs(fen) >= 1_000_000) return `${wan.format(fen / 1_000_000)} 万元`;
+  return formatFen(fen);
+}
+
+/** A ratio (0–1) as a percentage: 0.3512 → "35.12%". */
+export function formatShare(ratio: number): string {
+  return `${share.format(ratio * 100)}%`;
+}
+
+/** A plain number with at most two decimals and thousands separators. */
+export function formatPlain(n: number): string {
+  return plain.format(n);
+}
+
+/** A figure's value in its unit; null (not computable) shows as a dash. */
+export function formatFigure(value: number | null, unit: Unit, t: Translate, lang: Lang): Formatted {
+  if (value === null) return { text: '—' };
+  if (unit === 'fen') return { text: formatMoney(Math.round(value), lang) };
+  if (unit === 'ratio') return { text: formatShare(value) };
+  if (unit === 'coefficient') return { text: formatPlain(value) };
+  const f = formatNumber(value, unit, t);
+  return f.unit ? { text: formatPlain(value), unit: f.unit } : f;
+}
+
+/** The scale of money axes: 万元 in Chinese, thousands of yuan in English. */
+export function moneyAxis(lang: Lang): { divisor: number; name: string } {
+  return lang === 'zh' ? { divisor: 1_000_000, name: '万元' } : { divisor: 100_000, name: '¥ thousand' };
 }

@@ -5,17 +5,21 @@ export interface ModuleRoute {
   nav: MessageKey;
   /** What the page will hold, for modules not built yet. */
   placeholder?: MessageKey;
+  /** A dashboard page: the sidebar link keeps the filters (jurisdiction, year, institution). */
+  dashboard?: boolean;
 }
 
 /** The sidebar's modules, in order; `/` redirects to the first. */
 export const MODULES: readonly ModuleRoute[] = [
-  { path: '/params', nav: 'nav.params' },
-  { path: '/insurance', nav: 'nav.insurance', placeholder: 'placeholder.insurance' },
-  { path: '/drg', nav: 'nav.drg', placeholder: 'placeholder.drg' },
-  { path: '/procurement', nav: 'nav.procurement', placeholder: 'placeholder.procurement' },
-  { path: '/pricing', nav: 'nav.pricing', placeholder: 'placeholder.pricing' },
-  { path: '/salary', nav: 'nav.salary', placeholder: 'placeholder.salary' },
+  { path: '/overview', nav: 'nav.overview', dashboard: true },
+  { path: '/fund', nav: 'nav.fund', dashboard: true },
+  { path: '/hospitals', nav: 'nav.hospitals', dashboard: true },
+  { path: '/procurement', nav: 'nav.procurement', dashboard: true },
+  { path: '/prices', nav: 'nav.prices', dashboard: true },
+  { path: '/salary', nav: 'nav.salary', dashboard: true },
+  { path: '/indicators', nav: 'nav.indicators', dashboard: true },
+  { path: '/supervision', nav: 'nav.supervision', dashboard: true },
   { path: '/network', nav: 'nav.network', placeholder: 'placeholder.network' },
-  { path: '/indicators', nav: 'nav.indicators', placeholder: 'placeholder.indicators' },
+  { path: '/params', nav: 'nav.params' },
   { path: '/lab', nav: 'nav.lab', placeholder: 'placeholder.lab' },
 ];

@@ -1,0 +1,188 @@
+/**
+ * The explanation of one figure: a drawer over the page's right side that loads
+ * `/api/dashboard/:j/:y/trace/:id` and shows the rule, the parameters it used (value, jurisdiction,
+ * effective date, reference), its steps (formula, value, unit) and the rules it called, collapsed.
+ */
+import { useEffect, useRef } from 'react';
+import { dashboardApi, type Trace, type TraceParam, type TraceStep } from './api';
+import { formatFigure } from './format';
+import { useLang } from './lang';
+import { BasisBadge, ErrorBox, FormattedView, Loading, ValueView } from './ui';
+import { useApi } from './useApi';
+
+function StepValue({ step }: { step: TraceStep }) {
+  const { lang, t } = useLang();
+  const v = step.value;
+  if (typeof v === 'number') return <FormattedView f={step.unit ? formatFigure(v, step.unit, t, lang) : { text: String(v) }} />;
+  if (typeof v === 'boolean') return <span className="value">{t(v ? 'flag.true' : 'flag.false')}</span>;
+  if (v === null) return <span className="value muted">—</span>;
+  return <code>{v}</code>;
+}
+
+function ParamRow({ p }: { p: TraceParam }) {
+  const ref = p.reference;
+  return (
+    <tr data-testid="trace-param">
+      <td>
+        <code>{p.path}</code>
+      </td>
+      <td className="num">
+        <ValueView value={p.value} unit={p.unit} />
+      </td>
+      <td>{p.jurisdiction}</td>
+      <td data-testid="trace-param-date">{p.effectiveFrom}</td>
+      <td>
+        <BasisBadge basis={ref.basis} /> {ref.docNo && <span className="docno">{ref.docNo}</span>} {ref.title && <span className="muted">{ref.title}</span>}
+        {ref.url && (
+          <>
+            {' '}
+            <a href={ref.url} target="_blank" rel="noreferrer">
+              ↗
+            </a>
+          </>
+        )}
+      </td>
+    </tr>
+  );
+}
+
+function inputText(v: unknown): string {
+  if (typeof v === 'string') return v;
+  return JSON.stringify(v);
+}
+
+function TraceBody({ trace, depth }: { trace: Trace; depth: number }) {
+  const { t } = useLang();
+  const inputs = Object.entries(trace.inputs ?? {});
+  return (
+    <div className="trace-body">
+      {inputs.length > 0 && (
+        <dl className="meta trace-inputs">
+          {inputs.map(([k, v]) => (
+            <div key={k} className="meta-row">
+              <dt>{k}</dt>
+              <dd>
+                <code>{inputText(v)}</code>
+              </dd>
+            </div>
+          ))}
+        </dl>
+      )}
+      {trace.params.length > 0 && (
+        <>
+          <h3>{t('trace.params')}</h3>
+          <div className="table-wrap">
+            <table className="grid trace-table">
+              <thead>
+                <tr>
+                  <th>{t('trace.param')}</th>
+                  <th className="num">{t('detail.col.value')}</th>
+                  <th>{t('detail.col.jurisdiction')}</th>
+                  <th>{t('detail.col.effectiveFrom')}</th>
+                  <th>{t('detail.col.reference')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {trace.params.map((p, i) => (
+                  <ParamRow key={`${p.path}|${i}`} p={p} />
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </>
+      )}
+      {trace.steps.length > 0 && (
+        <>
+          <h3>{t('trace.steps')}</h3>
+          <div className="table-wrap">
+            <table className="grid trace-table">
+              <thead>
+                <tr>
+                  <th>{t('trace.step')}</th>
+                  <th>{t('trace.formula')}</th>
+                  <th className="num">{t('detail.col.value')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {trace.steps.map((s, i) => (
+                  <tr key={`${s.name}|${i}`} data-testid="trace-step">
+                    <td>
+                      {s.name}
+                      {s.note && <div className="muted step-note">{s.note}</div>}
+                    </td>
+                    <td>{s.formula && <code>{s.formula}</code>}</td>
+                    <td className="num">
+                      <StepValue step={s} />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </>
+      )}
+      {trace.children.length > 0 && (
+        <>
+          <h3>{t('trace.children', { n: trace.children.length })}</h3>
+          {trace.children.map((c, i) => (
+            <TraceNode key={`${c.rule}|${i}`} trace={c} depth={depth + 1} />
+          ))}
+        </>
+      )}
+    </div>
+  );
+}
+
+/** A called rule, collapsed until opened. */
+function TraceNode({ trace, depth }: { trace: Trace; depth: number }) {
+  const { lang } = useLang();
+  return (
+    <details className="trace-child" data-testid="trace-child">
+      <summary>
+        {trace.label ? trace.label[lang] : trace.rule} <code className="muted">{trace.rule}</code>
+      </summary>
+      <TraceBody trace={trace} depth={depth} />
+    </details>
+  );
+}
+
+export function TraceDrawer({ jurisdiction, year, id, onClose }: { jurisdiction: string; year: number; id: string; onClose: () => void }) {
+  const { lang, t } = useLang();
+  const trace = useApi(`trace|${jurisdiction}|${year}|${id}`, () => dashboardApi.trace(jurisdiction, year, id));
+  const closeRef = useRef<HTMLButtonElement>(null);
+  const onCloseRef = useRef(onClose);
+  onCloseRef.current = onClose;
+
+  useEffect(() => {
+    closeRef.current?.focus();
+    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && onCloseRef.current();
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  return (
+    <div className="drawer-backdrop" onClick={onClose}>
+      <aside className="drawer" role="dialog" aria-modal="true" aria-label={t('trace.title')} data-testid="trace-drawer" onClick={(e) => e.stopPropagation()}>
+        <div className="drawer-head">
+          <span className="muted">{t('trace.title')}</span>
+          <button ref={closeRef} type="button" className="link-button" data-testid="trace-close" onClick={onClose}>
+            {t('trace.close')} ✕
+          </button>
+        </div>
+        {!trace || trace.state === 'loading' ? (
+          <Loading label={t('trace.loading')} />
+        ) : trace.state === 'error' ? (
+          <ErrorBox error={trace.error} />
+        ) : (
+          <>
+            <h2 data-testid="trace-label">{trace.data.label ? trace.data.label[lang] : trace.data.rule}</h2>
+            <p className="trace-rule">
+              {t('trace.rule')} <code data-testid="trace-rule">{trace.data.rule}</code>
+            </p>
+            <TraceBody trace={trace.data} depth={0} />
+          </>
+        )}
+      </aside>
+    </div>
+  );
+}

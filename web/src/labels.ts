@@ -1,0 +1,25 @@
+/** Labels of codes the API sends (care levels, …), with the code itself when it is not known. */
+import type { MessageKey } from './i18n';
+import type { Translate } from './lang';
+
+const CARE_LEVELS = ['village', 'township', 'county', 'out_of_county'] as const;
+
+export function careLevel(level: string, t: Translate): string {
+  const known = CARE_LEVELS.find((l) => l === level);
+  return known ? t(`careLevel.${known}` satisfies MessageKey) : level;
+}
+
+const UNITS = ['fen', 'ratio', 'coefficient', 'count', 'days', 'hours', 'months', 'years', 'points', 'per_1000', 'per_capita', 'km', 'utility', 'enum', 'flag'] as const;
+
+/** A unit name the API sends, as one of the units the formatter knows, if it is one. */
+export function knownUnit(unit: string): (typeof UNITS)[number] | undefined {
+  return UNITS.find((u) => u === unit);
+}
+
+/** An indicator's direction: higher is better, lower is better, or neither. */
+export function directionOf(direction: string): 'higher' | 'lower' | 'none' {
+  const d = direction.toLowerCase();
+  if (d.startsWith('h') || d === 'up' || d === '>=' || d === 'max' || d === 'increase') return 'higher';
+  if (d.startsWith('l') || d === 'down' || d === '<=' || d === 'min' || d === 'decrease') return 'lower';
+  return 'none';
+}

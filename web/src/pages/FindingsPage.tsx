@@ -1,0 +1,81 @@
+/**
+ * 基金监管: the fund-supervision findings (基金监管线索) of the year by rule — how many and how much —
+ * and the largest findings with their institution, person, amount and dates.
+ */
+import type { FindingsResponse } from '../api';
+import { Chart, type ChartOption } from '../Chart';
+import { DashboardView, Empty, Panel, scaled, type ViewContext } from '../dashboard';
+import { formatMoney, formatPlain, moneyAxis } from '../format';
+
+function rulesOption(data: FindingsResponse, view: ViewContext): ChartOption {
+  const { t, lang } = view;
+  const axis = moneyAxis(lang);
+  const rules = [...data.rules].sort((a, b) => b.amountFen - a.amountFen);
+  return {
+    tooltip: { trigger: 'axis' },
+    legend: { top: 0 },
+    grid: { left: 8, right: 16, top: 40, bottom: 8, containLabel: true },
+    xAxis: { type: 'category', data: rules.map((r) => r.ruleId), axisLabel: { rotate: 20, width: 110, overflow: 'truncate' } },
+    yAxis: [
+      { type: 'value', name: t('unit.findings') },
+      { type: 'value', name: axis.name, splitLine: { show: false } },
+    ],
+    series: [
+      { type: 'bar', name: t('findings.count'), data: rules.map((r) => r.count), tooltip: { valueFormatter: (v) => `${formatPlain(Number(v))} ${t('unit.findings')}` } },
+      { type: 'bar', name: t('findings.amount'), yAxisIndex: 1, data: rules.map((r) => scaled(r.amountFen, axis.divisor)), tooltip: { valueFormatter: (v) => `${formatPlain(Number(v))} ${axis.name}` } },
+    ],
+  };
+}
+
+export function FindingsPage() {
+  return (
+    <DashboardView part="findings" title="findings.title" intro="findings.intro" needsNames>
+      {(data, view) => {
+        const { t, lang } = view;
+        return (
+          <div className="panels">
+            <Panel title={t('findings.byRule')} wide>
+              <Chart testId="chart-findings-rules" option={rulesOption(data, view)} height={300} />
+            </Panel>
+            <Panel title={t('findings.top', { n: data.findings.length })} wide>
+              {data.findings.length === 0 ? (
+                <Empty />
+              ) : (
+                <div className="table-wrap table-scroll">
+                  <table className="grid data-table">
+                    <thead>
+                      <tr>
+                        <th className="num">#</th>
+                        <th>{t('findings.rule')}</th>
+                        <th>{t('dash.institution')}</th>
+                        <th>{t('findings.person')}</th>
+                        <th className="num">{t('findings.amount')}</th>
+                        <th>{t('findings.dates')}</th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {data.findings.map((f) => (
+                        <tr key={f.seq} data-testid="finding-row">
+                          <td className="num">{f.seq}</td>
+                          <td>
+                            <code>{f.ruleId}</code>
+                          </td>
+                          <td>{view.names.get(f.institutionId) ?? f.institutionId}</td>
+                          <td>
+                            <code>{f.personId}</code>
+                          </td>
+                          <td className="num">{formatMoney(f.amountFen, lang)}</td>
+                          <td>{f.firstDate === f.lastDate ? f.firstDate : `${f.firstDate} – ${f.lastDate}`}</td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                </div>
+              )}
+            </Panel>
+          </div>
+        );
+      }}
+    </DashboardView>
+  );
+}

@@ -1,0 +1,148 @@
+/**
+ * 医院: each institution's revenue structure (drug, consumables, examination and laboratory, medical
+ * service) as stacked shares, its DRG case-mix index, cost and time consumption indices, and DRG
+ * group payment against the item charges of the same cases.
+ */
+import type { HospitalRow } from '../api';
+import { Chart, type ChartOption } from '../Chart';
+import { DashboardView, Empty, Panel, scaled, type ViewContext } from '../dashboard';
+import { formatMoney, formatPlain, formatShare, moneyAxis } from '../format';
+import { careLevel } from '../labels';
+
+const TOP = 15;
+
+const byRevenue = (rows: readonly HospitalRow[]) => [...rows].sort((a, b) => b.revenue.totalFen - a.revenue.totalFen);
+
+function revenueOption(rows: readonly HospitalRow[], view: ViewContext): ChartOption {
+  const { t } = view;
+  const top = byRevenue(rows.filter((r) => r.inCounty && r.revenue.totalFen > 0)).slice(0, TOP);
+  const share = (part: (r: HospitalRow) => number) => top.map((r) => Math.round((part(r) / r.revenue.totalFen) * 10000) / 100);
+  const parts: Array<[string, (r: HospitalRow) => number]> = [
+    [t('hospitals.drug'), (r) => r.revenue.drugFen],
+    [t('hospitals.consumable'), (r) => r.revenue.consumableFen],
+    [t('hospitals.examLab'), (r) => r.revenue.examLabFen],
+    [t('hospitals.service'), (r) => r.revenue.serviceFen],
+  ];
+  return {
+    tooltip: { trigger: 'axis', valueFormatter: (v) => formatShare(Number(v) / 100) },
+    legend: { top: 0 },
+    grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true },
+    xAxis: { type: 'category', data: top.map((r) => r.name), axisLabel: { rotate: 30, width: 90, overflow: 'truncate' } },
+    yAxis: { type: 'value', name: '%', max: 100, axisLabel: { formatter: '{value}%' } },
+    series: parts.map(([name, part]) => ({ type: 'bar' as const, stack: 'revenue', name, data: share(part) })),
+  };
+}
+
+const drgRows = (rows: readonly HospitalRow[]) => byRevenue(rows.filter((r) => r.drgCases > 0)).slice(0, TOP);
+
+function cmiOption(rows: readonly HospitalRow[], view: ViewContext): ChartOption {
+  const { t } = view;
+  const top = drgRows(rows);
+  return {
+    tooltip: { trigger: 'axis', valueFormatter: (v) => formatPlain(Number(v)) },
+    legend: { top: 0 },
+    grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true },
+    xAxis: { type: 'category', data: top.map((r) => r.name), axisLabel: { rotate: 30, width: 90, overflow: 'truncate' } },
+    yAxis: { type: 'value', name: t('hospitals.index') },
+    series: [
+      { type: 'bar', name: 'CMI', data: top.map((r) => r.cmi ?? '-') },
+      { type: 'bar', name: t('hospitals.costIndex'), data: top.map((r) => r.costIndex ?? '-') },
+      {
+        type: 'bar',
+        name: t('hospitals.timeIndex'),
+        data: top.map((r) => r.timeIndex ?? '-'),
+        markLine: { silent: true, symbol: 'none', data: [{ yAxis: 1 }], lineStyle: { type: 'dashed', color: '#888' }, label: { formatter: '1', position: 'insideEndTop' } },
+      },
+    ],
+  };
+}
+
+function paymentOption(rows: readonly HospitalRow[], view: ViewContext): ChartOption {
+  const { t, lang } = view;
+  const axis = moneyAxis(lang);
+  const top = drgRows(rows);
+  return {
+    tooltip: { trigger: 'axis', valueFormatter: (v) => `${formatPlain(Number(v))} ${axis.name}` },
+    legend: { top: 0 },
+    grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true },
+    xAxis: { type: 'category', data: top.map((r) => r.name), axisLabel: { rotate: 30, width: 90, overflow: 'truncate' } },
+    yAxis: { type: 'value', name: axis.name },
+    series: [
+      { type: 'bar', name: t('hospitals.drgPayment'), data: top.map((r) => scaled(r.drgPaymentFen, axis.divisor)) },
+      { type: 'bar', name: t('hospitals.drgCharges'), data: top.map((r) => scaled(r.drgChargesFen, axis.divisor)) },
+    ],
+  };
+}
+
+const index = (n: number | null) => (n === null ? '—' : formatPlain(n));
+
+function HospitalTable({ rows, view }: { rows: readonly HospitalRow[]; view: ViewContext }) {
+  const { t, lang } = view;
+  if (rows.length === 0) return <Empty />;
+  return (
+    <div className="table-wrap">
+      <table className="grid data-table">
+        <thead>
+          <tr>
+            <th>{t('dash.institution')}</th>
+            <th>{t('hospitals.level')}</th>
+            <th className="num">{t('hospitals.revenue')}</th>
+            <th className="num">{t('hospitals.drugShare')}</th>
+            <th className="num">{t('hospitals.serviceShare')}</th>
+            <th className="num">CMI</th>
+            <th className="num">{t('hospitals.costIndex')}</th>
+            <th className="num">{t('hospitals.timeIndex')}</th>
+            <th className="num">{t('hospitals.drgCases')}</th>
+            <th className="num">{t('hospitals.drgBalance')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {byRevenue(rows).map((r) => (
+            <tr key={r.id} data-testid="hospital-row">
+              <td>{r.name}</td>
+              <td>{careLevel(r.level, t)}</td>
+              <td className="num">{formatMoney(r.revenue.totalFen, lang)}</td>
+              <td className="num">{r.revenue.totalFen > 0 ? formatShare(r.revenue.drugFen / r.revenue.totalFen) : '—'}</td>
+              <td className="num">{r.revenue.totalFen > 0 ? formatShare(r.revenue.serviceFen / r.revenue.totalFen) : '—'}</td>
+              <td className="num">{index(r.cmi)}</td>
+              <td className="num">{index(r.costIndex)}</td>
+              <td className="num">{index(r.timeIndex)}</td>
+              <td className="num">
+                {formatPlain(r.drgCases)}
+                <span className="unit">{t('unit.cases')}</span>
+              </td>
+              <td className="num">{r.drgCases > 0 ? formatMoney(r.drgPaymentFen - r.drgChargesFen, lang) : '—'}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+export function HospitalsPage() {
+  return (
+    <DashboardView part="hospitals" title="hospitals.title" intro="hospitals.intro" byInstitution>
+      {(data, view) => {
+        const rows = data.institutions;
+        const topNote = rows.length > TOP ? view.t('dash.topN', { n: TOP }) : undefined;
+        return (
+          <div className="panels">
+            <Panel title={view.t('hospitals.structure')} note={topNote} wide>
+              <Chart testId="chart-revenue" option={revenueOption(rows, view)} height={320} />
+            </Panel>
+            <Panel title={view.t('hospitals.indices')} note={view.t('hospitals.indicesNote')}>
+              <Chart testId="chart-cmi" option={cmiOption(rows, view)} height={300} />
+            </Panel>
+            <Panel title={view.t('hospitals.payment')}>
+              <Chart testId="chart-drg-payment" option={paymentOption(rows, view)} height={300} />
+            </Panel>
+            <Panel title={view.t('hospitals.table')} wide>
+              <HospitalTable rows={rows} view={view} />
+            </Panel>
+          </div>
+        );
+      }}
+    </DashboardView>
+  );
+}

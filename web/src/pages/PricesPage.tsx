@@ -1,0 +1,125 @@
+/**
+ * 价格: the service-price adjustment proposal — each item's old and new price and its change — and its
+ * impact per institution (revenue, fund, patients).
+ */
+import type { PricesResponse } from '../api';
+import { Chart, type ChartOption } from '../Chart';
+import { DashboardView, Empty, FigureCards, Panel, scaled, type ViewContext } from '../dashboard';
+import { formatFen, formatMoney, formatPlain, formatShare, moneyAxis } from '../format';
+import { careLevel } from '../labels';
+
+const TOP = 20;
+
+function itemsOption(data: PricesResponse, view: ViewContext): ChartOption {
+  const top = [...data.items].sort((a, b) => Math.abs(b.changeRate) - Math.abs(a.changeRate)).slice(0, TOP).reverse();
+  return {
+    tooltip: { trigger: 'axis', valueFormatter: (v) => formatShare(Number(v) / 100) },
+    grid: { left: 8, right: 24, top: 24, bottom: 24, containLabel: true },
+    xAxis: { type: 'value', name: '%', axisLabel: { formatter: '{value}%' } },
+    yAxis: { type: 'category', data: top.map((i) => `${i.name} · ${careLevel(i.level, view.t)}`), axisLabel: { width: 170, overflow: 'truncate' } },
+    series: [{ type: 'bar', name: view.t('prices.changeRate'), data: top.map((i) => Math.round(i.changeRate * 10000) / 100) }],
+  };
+}
+
+function impactOption(data: PricesResponse, view: ViewContext): ChartOption {
+  const { t, lang } = view;
+  const axis = moneyAxis(lang);
+  const top = [...data.impact].sort((a, b) => Math.abs(b.revenueChangeFen) - Math.abs(a.revenueChangeFen)).slice(0, 15);
+  return {
+    tooltip: { trigger: 'axis', valueFormatter: (v) => `${formatPlain(Number(v))} ${axis.name}` },
+    legend: { top: 0 },
+    grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true },
+    xAxis: { type: 'category', data: top.map((r) => r.name), axisLabel: { rotate: 30, width: 90, overflow: 'truncate' } },
+    yAxis: { type: 'value', name: axis.name },
+    series: [
+      { type: 'bar', name: t('prices.revenueChange'), data: top.map((r) => scaled(r.revenueChangeFen, axis.divisor)) },
+      { type: 'bar', name: t('prices.fundChange'), data: top.map((r) => scaled(r.fundChangeFen, axis.divisor)) },
+      { type: 'bar', name: t('prices.patientChange'), data: top.map((r) => scaled(r.patientChangeFen, axis.divisor)) },
+    ],
+  };
+}
+
+export function PricesPage() {
+  return (
+    <DashboardView part="prices" title="prices.title" intro="prices.intro">
+      {(data, view) => {
+        const { t, lang } = view;
+        return (
+          <>
+            <FigureCards figures={data.figures} view={view} />
+            <div className="panels">
+              <Panel title={t('prices.items')} note={data.items.length > TOP ? t('dash.topN', { n: TOP }) : undefined}>
+                <Chart testId="chart-price-items" option={itemsOption(data, view)} height={340} />
+              </Panel>
+              <Panel title={t('prices.impact')}>
+                <Chart testId="chart-price-impact" option={impactOption(data, view)} height={340} />
+              </Panel>
+              <Panel title={t('prices.proposal')} wide>
+                {data.items.length === 0 ? (
+                  <Empty />
+                ) : (
+                  <div className="table-wrap table-scroll">
+                    <table className="grid data-table">
+                      <thead>
+                        <tr>
+                          <th>{t('prices.service')}</th>
+                          <th>{t('hospitals.level')}</th>
+                          <th>{t('prices.category')}</th>
+                          <th className="num">{t('prices.old')}</th>
+                          <th className="num">{t('prices.new')}</th>
+                          <th className="num">{t('prices.changeRate')}</th>
+                        </tr>
+                      </thead>
+                      <tbody>
+                        {data.items.map((i) => (
+                          <tr key={`${i.serviceId}|${i.level}`}>
+                            <td>
+                              {i.name} <code className="muted">{i.serviceId}</code>
+                            </td>
+                            <td>{careLevel(i.level, t)}</td>
+                            <td>{i.category}</td>
+                            <td className="num">{formatFen(i.oldFen)}</td>
+                            <td className="num">{formatFen(i.newFen)}</td>
+                            <td className={`num ${i.changeRate >= 0 ? 'up' : 'down'}`}>{formatShare(i.changeRate)}</td>
+                          </tr>
+                        ))}
+                      </tbody>
+                    </table>
+                  </div>
+                )}
+              </Panel>
+              <Panel title={t('prices.impactTable')} wide>
+                {data.impact.length === 0 ? (
+                  <Empty />
+                ) : (
+                  <div className="table-wrap">
+                    <table className="grid data-table">
+                      <thead>
+                        <tr>
+                          <th>{t('dash.institution')}</th>
+                          <th className="num">{t('prices.revenueChange')}</th>
+                          <th className="num">{t('prices.fundChange')}</th>
+                          <th className="num">{t('prices.patientChange')}</th>
+                        </tr>
+                      </thead>
+                      <tbody>
+                        {data.impact.map((r) => (
+                          <tr key={r.institutionId}>
+                            <td>{r.name}</td>
+                            <td className="num">{formatMoney(r.revenueChangeFen, lang)}</td>
+                            <td className="num">{formatMoney(r.fundChangeFen, lang)}</td>
+                            <td className="num">{formatMoney(r.patientChangeFen, lang)}</td>
+                          </tr>
+                        ))}
+                      </tbody>
+                    </table>
+                  </div>
+                )}
+              </Panel>
+            </div>
+          </>
+        );
+      }}
+    </DashboardView>
+  );
+}

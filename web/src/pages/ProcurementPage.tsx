@@ -1,0 +1,104 @@
+/**
+ * 带量采购: the completion of the agreed volumes against time progress month by month, the savings by
+ * product, and each product's completion with its alert (behind time progress).
+ */
+import type { ProcurementResponse } from '../api';
+import { Chart, type ChartOption } from '../Chart';
+import { DashboardView, Empty, FigureCards, Panel, scaled, type ViewContext } from '../dashboard';
+import { formatMoney, formatPlain, formatShare, moneyAxis } from '../format';
+
+const TOP = 15;
+
+function completionOption(data: ProcurementResponse, view: ViewContext): ChartOption {
+  const { t } = view;
+  const pct = (r: number) => Math.round(r * 10000) / 100;
+  return {
+    tooltip: { trigger: 'axis', valueFormatter: (v) => formatShare(Number(v) / 100) },
+    legend: { top: 0 },
+    grid: { left: 48, right: 16, top: 36, bottom: 28 },
+    xAxis: { type: 'category', data: data.months.map((m) => String(m.month)) },
+    yAxis: { type: 'value', name: '%', axisLabel: { formatter: '{value}%' } },
+    series: [
+      { type: 'line', name: t('procurement.completion'), data: data.months.map((m) => pct(m.completion)), symbolSize: 6 },
+      { type: 'line', name: t('procurement.timeProgress'), data: data.months.map((m) => pct(m.timeProgress)), lineStyle: { type: 'dashed' }, symbolSize: 4 },
+    ],
+  };
+}
+
+function savingsOption(data: ProcurementResponse, view: ViewContext): ChartOption {
+  const axis = moneyAxis(view.lang);
+  const top = [...data.products].sort((a, b) => b.savingFen - a.savingFen).slice(0, TOP).reverse();
+  return {
+    tooltip: { trigger: 'axis', valueFormatter: (v) => `${formatPlain(Number(v))} ${axis.name}` },
+    grid: { left: 8, right: 24, top: 24, bottom: 24, containLabel: true },
+    xAxis: { type: 'value', name: axis.name },
+    yAxis: { type: 'category', data: top.map((p) => p.name), axisLabel: { width: 150, overflow: 'truncate' } },
+    series: [{ type: 'bar', name: view.t('procurement.saving'), data: top.map((p) => scaled(p.savingFen, axis.divisor)) }],
+  };
+}
+
+function ProductTable({ data, view }: { data: ProcurementResponse; view: ViewContext }) {
+  const { t, lang } = view;
+  if (data.products.length === 0) return <Empty />;
+  return (
+    <div className="table-wrap">
+      <table className="grid data-table">
+        <thead>
+          <tr>
+            <th>{t('procurement.product')}</th>
+            <th>{t('procurement.batch')}</th>
+            <th className="num">{t('procurement.agreed')}</th>
+            <th className="num">{t('procurement.purchased')}</th>
+            <th className="num">{t('procurement.completion')}</th>
+            <th className="num">{t('procurement.timeProgress')}</th>
+            <th className="num">{t('procurement.saving')}</th>
+            <th>{t('procurement.alert')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {data.products.map((p) => (
+            <tr key={`${p.batch}|${p.id}`} className={p.alert ? 'row-alert' : undefined}>
+              <td>{p.name}</td>
+              <td>{p.batch}</td>
+              <td className="num">
+                {formatPlain(p.agreedQty)}
+                <span className="unit">{t('unit.minUnits')}</span>
+              </td>
+              <td className="num">
+                {formatPlain(p.purchasedQty)}
+                <span className="unit">{t('unit.minUnits')}</span>
+              </td>
+              <td className="num">{formatShare(p.completion)}</td>
+              <td className="num">{formatShare(p.timeProgress)}</td>
+              <td className="num">{formatMoney(p.savingFen, lang)}</td>
+              <td>{p.alert ? <span className="badge badge-alert">{typeof p.alert === 'string' ? p.alert : t('procurement.behind')}</span> : null}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+export function ProcurementPage() {
+  return (
+    <DashboardView part="procurement" title="procurement.title" intro="procurement.intro" byInstitution>
+      {(data, view) => (
+        <>
+          <FigureCards figures={data.figures} view={view} />
+          <div className="panels">
+            <Panel title={view.t('procurement.progress')}>
+              <Chart testId="chart-completion" option={completionOption(data, view)} />
+            </Panel>
+            <Panel title={view.t('procurement.savings')} note={data.products.length > TOP ? view.t('dash.topN', { n: TOP }) : undefined}>
+              <Chart testId="chart-savings" option={savingsOption(data, view)} />
+            </Panel>
+            <Panel title={view.t('procurement.products')} wide>
+              <ProductTable data={data} view={view} />
+            </Panel>
+          </div>
+        </>
+      )}
+    </DashboardView>
+  );
+}
