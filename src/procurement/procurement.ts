@@ -12,7 +12,9 @@
  *   timeProgress   = elapsed window days / window days (at each month end)
  *   alert          = completion < alertFactor × timeProgress
  *   saving         = prePrice × quantity − amount   (per month, institution, product; exact fen)
- *                    consumables: prePrice = price / (1 − cut), half-up to the fen, per level
+ *                    prePrice = price / (1 − cut), half-up to the fen, with the batch's reported
+ *                    average cut (or the product's published one): drugs from the selected price
+ *                    (src/procurement/batches.ts), consumables from the service price per level
  *   fundSaving     = saving × fund / charges of the institution (its year's settled share), half-up
  *   retained       = fundSaving × retentionShare × (onSchedule ? 1 : rule), half-up
  *                    onSchedule ⇔ completion ≥ timeProgress at the end of the year's window;
@@ -25,7 +27,7 @@ import { scaleLookup, type ParamTree } from '../rules/params.js';
 import { daysBetween, parsePeriod, periodRange, type IsoDate } from '../rules/period.js';
 import { TraceBuilder, type Trace } from '../rules/trace.js';
 import { mulDiv, mulRate, ratioOf, sum } from '../rules/money.js';
-import type { VbpProduct } from './batches.js';
+import { prePriceFromCut, type VbpProduct } from './batches.js';
 
 export type CareLevel = 'village' | 'township' | 'county' | 'out_of_county';
 
@@ -105,6 +107,27 @@ export interface InstitutionProcurement {
   alerts: number;
 }
 
+/** One selected product over the county's institutions, with what a page shows next to its figures. */
+export interface ProductProcurement {
+  batchId: string;
+  itemId: string;
+  kind: 'drug' | 'consumable';
+  /** The cut that prices the product before procurement, and whether it is the product's or the batch's. */
+  cut: number;
+  cutSource: 'product' | 'batch';
+  /** Drugs: price before procurement and selected price per unit of sale (consumables: by level, not here). */
+  prePriceFen?: number;
+  selectedPriceFen?: number;
+  /** Selected firms (中选企业) from the batch file; empty when it does not name them. */
+  firms: string[];
+  /** Drugs: the manufacturer (生产企业) the catalogue names, if any. */
+  manufacturer?: string;
+  agreed: number;
+  purchased: number;
+  completion: number;
+  savingFen: number;
+}
+
 export interface ProcurementYear {
   year: number;
   savingFen: number;
@@ -113,7 +136,7 @@ export interface ProcurementYear {
   fundSavingFen: number;
   retainedFen: number;
   byInstitution: InstitutionProcurement[];
-  byProduct: Array<{ batchId: string; itemId: string; kind: 'drug' | 'consumable'; agreed: number; purchased: number; completion: number; savingFen: number }>;
+  byProduct: ProductProcurement[];
   byMonth: Array<{ month: string; savingFen: number }>;
   agreements: Agreement[];
   markup: { drugRate: number; consumableRate: number; markupRevenueFen: number };
@@ -201,8 +224,8 @@ export function procurementYear(input: ProcurementInput, tree: ParamTree, jurisd
     if (v === undefined) {
       const price = input.consumablePrice(p.itemId, level);
       if (price === undefined) throw new ProcurementError(`consumable ${p.itemId} is used at ${institutionId} but has no price at level ${level}`);
-      // pre = price / (1 − cut), half-up to the fen (cut given to 4 decimals at most).
-      v = mulDiv(price, 10_000, Math.round((1 - p.cut!) * 10_000), 'halfUp');
+      // pre = price / (1 − cut), half-up to the fen (cut given to 4 decimals at most: exact division).
+      v = prePriceFromCut(price, p.cut);
       prePriceCache.set(k, v);
     }
     return v;
@@ -320,11 +343,29 @@ export function procurementYear(input: ProcurementInput, tree: ParamTree, jurisd
     if (a.alert) row.alerts += 1;
   }
 
-  const byProductMap = new Map<string, ProcurementYear['byProduct'][number]>();
+  const byProductMap = new Map<string, ProductProcurement>();
   for (const a of agreements) {
     const k = `${a.kind}:${a.itemId}`;
     let p = byProductMap.get(k);
-    if (!p) byProductMap.set(k, (p = { batchId: a.batchId, itemId: a.itemId, kind: a.kind, agreed: 0, purchased: 0, completion: 0, savingFen: 0 }));
+    if (!p) {
+      const v = unitsOf.get(k)!.product;
+      p = {
+        batchId: a.batchId,
+        itemId: a.itemId,
+        kind: a.kind,
+        cut: v.cut,
+        cutSource: v.cutSource,
+        ...(v.prePriceFen !== undefined ? { prePriceFen: v.prePriceFen } : {}),
+        ...(v.selectedPriceFen !== undefined ? { selectedPriceFen: v.selectedPriceFen } : {}),
+        firms: v.firms,
+        ...(v.manufacturer !== undefined ? { manufacturer: v.manufacturer } : {}),
+        agreed: 0,
+        purchased: 0,
+        completion: 0,
+        savingFen: 0,
+      };
+      byProductMap.set(k, p);
+    }
     p.agreed += a.agreed;
     p.purchased += a.purchased;
     p.savingFen += a.savingFen;
@@ -332,7 +373,7 @@ export function procurementYear(input: ProcurementInput, tree: ParamTree, jurisd
   const byProduct = [...byProductMap.values()].map((p) => ({ ...p, completion: p.agreed > 0 ? p.purchased / p.agreed : 1 }));
   const institutions = [...byInst.values()].sort((a, b) => (a.institutionId < b.institutionId ? -1 : 1));
   const savingFen = t.step('saving', sum(institutions.map((i) => i.savingFen)), { unit: 'fen', formula: 'Σ prePrice × quantity − amount (selected products, in-county institutions, agreement windows)' });
-  const drugSavingFen = t.step('drugSaving', sum(institutions.map((i) => i.drugSavingFen)), { unit: 'fen' });
+  const drugSavingFen = t.step('drugSaving', sum(institutions.map((i) => i.drugSavingFen)), { unit: 'fen', note: 'drugs: prePrice = selected price / (1 − cut), half-up, cut of the batch (reportedCut) or of the product' });
   const consumableSavingFen = t.step('consumableSaving', sum(institutions.map((i) => i.consumableSavingFen)), { unit: 'fen', note: 'consumables: prePrice = price / (1 − cut), half-up' });
   const fundSavingFen = t.step('fundSaving', sum(institutions.map((i) => i.fundSavingFen)), { unit: 'fen', formula: 'Σ_i,p saving × fund_i / charges_i, half-up' });
   const retainedFen = t.step('retained', sum(institutions.map((i) => i.retainedFen)), { unit: 'fen', formula: 'Σ fundSaving × retentionShare × (onSchedule ? 1 : rule)' });

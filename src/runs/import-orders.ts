@@ -11,6 +11,11 @@
  *   item_id         a catalogue drug id, or a catalogue service id of category materials
  *   quantity        units of sale, a positive integer
  *   unit_price_fen  price per unit in fen, a positive integer (amount = quantity × unit price)
+ * and optionally
+ *   manufacturer    the product's manufacturer (生产企业); when the catalogue names the drug's
+ *                   manufacturer, a row naming another one (compared after trimming spaces) is refused:
+ *                   it is another firm's product under the catalogue's id. An empty cell is not checked.
+ *                   The value only serves this check; it is not stored.
  * Each bad row is refused with its line, column and problem, kept in purchase_order_rejects for
  * review, and the other rows are imported. The file's name is its source: importing it again replaces
  * everything that file imported before (idempotent), in one transaction.
@@ -24,6 +29,8 @@ import { readInstitutions } from './read-year.js';
 import { splitCsvLine } from './load-generated.js';
 
 export const ORDER_COLUMNS = ['order_date', 'institution_id', 'item_kind', 'item_id', 'quantity', 'unit_price_fen'] as const;
+/** Columns a file may add: checked against the catalogue, not stored. */
+export const OPTIONAL_ORDER_COLUMNS = ['manufacturer'] as const;
 
 export interface OrderReject {
   line: number;
@@ -54,7 +61,8 @@ export async function importPurchaseOrders(store: Store, catalogue: Catalogue, o
   const header = splitCsvLine(lines[0] ?? '');
   const index = ORDER_COLUMNS.map((c) => header.indexOf(c));
   const missing = ORDER_COLUMNS.filter((_, i) => index[i]! < 0);
-  if (missing.length) throw new OrderImportError(`${source}: the header lacks ${missing.join(', ')} (expected ${ORDER_COLUMNS.join(', ')})`);
+  if (missing.length) throw new OrderImportError(`${source}: the header lacks ${missing.join(', ')} (expected ${ORDER_COLUMNS.join(', ')}; optional ${OPTIONAL_ORDER_COLUMNS.join(', ')})`);
+  const manufacturerAt = header.indexOf('manufacturer');
   const { institutions } = await readInstitutions(store, opts.jurisdiction);
   const inCounty = new Set(institutions.filter((i) => i.inCounty).map((i) => i.id));
   if (inCounty.size === 0) throw new OrderImportError(`${source}: jurisdiction "${opts.jurisdiction}" has no institutions in the store`);
@@ -77,6 +85,8 @@ export async function importPurchaseOrders(store: Store, catalogue: Catalogue, o
     }
     const [date, institutionId, kind, itemId, quantity, price] = index.map((i) => f[i]!) as [string, string, string, string, string, string];
     const dateText: string = date; // (isIsoDate narrows `date` itself)
+    const manufacturer = manufacturerAt >= 0 ? f[manufacturerAt]!.trim() : '';
+    const named = kind === 'drug' ? catalogue.drugs[catalogue.drugIndex.get(itemId) ?? -1]?.manufacturer : undefined;
     if (!isIsoDate(date)) refuse('order_date', `"${dateText}" is not a date (YYYY-MM-DD)`);
     else if (!inCounty.has(institutionId)) refuse('institution_id', `"${institutionId}" is not an institution of ${opts.jurisdiction}`);
     else if (kind !== 'drug' && kind !== 'consumable') refuse('item_kind', `"${kind}" is not drug or consumable`);
@@ -84,6 +94,7 @@ export async function importPurchaseOrders(store: Store, catalogue: Catalogue, o
     else if (kind === 'consumable' && catalogue.services[catalogue.serviceIndex.get(itemId) ?? -1]?.category !== 'materials') refuse('item_id', `"${itemId}" is not a consumable (materials) item of the catalogue`);
     else if (!POSITIVE_INT.test(quantity)) refuse('quantity', `"${quantity}" is not a positive integer`);
     else if (!POSITIVE_INT.test(price)) refuse('unit_price_fen', `"${price}" is not a positive integer number of fen`);
+    else if (manufacturer !== '' && named !== undefined && manufacturer !== named) refuse('manufacturer', `"${manufacturer}" is not the manufacturer of ${itemId}, which the catalogue names "${named}"`);
     else {
       const amount = Number(quantity) * Number(price);
       if (!Number.isSafeInteger(amount)) refuse('quantity', `quantity × unit price (${quantity} × ${price}) is too large`);

@@ -216,17 +216,45 @@ describe(`the linkage of a settled county-year (${backend.name})`, () => {
   });
 
   test('With imported orders for the year, procurement reads them instead of the generated volumes', async () => {
-    // amlodipine at CGH: saving (3,300 − 420) × 100 = 288,000; its originator (50 boxes of 7) is non-selected.
+    // amlodipine at CGH: before procurement 420 / (1 − 0.52, batch 1's reported cut) = 875;
+    // saving (875 − 420) × 100 = 45,500; its originator (50 boxes of 7) is non-selected.
     // hip prosthesis at the county level: pre = 700,000 / 0.18 → 3,888,889; saving 2 × 3,888,889 − 1,400,000 = 6,377,778.
     // demand (same_year) = 100 × 28 + 50 × 7 = 3,150 tablets; agreed = 3,150 × 70% = 2,205; purchased 2,800.
     const withOrders = await linkageYear({ store, params }, { jurisdiction: 'demo', year: 2025 });
     expect(withOrders.procurement.volumeSource).toBe('purchase_orders');
-    expect(withOrders.summary.vbp_savings_fen).toBe(288_000 + 6_377_778);
+    expect(withOrders.summary.vbp_savings_fen).toBe(45_500 + 6_377_778);
     const a = withOrders.procurement.byProduct.find((p) => p.itemId === 'amlodipine')!;
-    expect(a).toMatchObject({ agreed: 2205, purchased: 2800, savingFen: 288_000 });
+    expect(a).toMatchObject({ agreed: 2205, purchased: 2800, savingFen: 45_500, cut: 0.52, prePriceFen: 875, firms: [] });
     expect(withOrders.trace.steps.find((s) => s.name === 'volumeSource')!.value).toBe('purchase_orders');
     await store.query("delete from purchase_orders where county_id = 'demo'");
     expect((await linkageYear({ store, params }, { jurisdiction: 'demo', year: 2025 })).procurement.volumeSource).toBe('generated');
+  });
+
+  test('An order naming another manufacturer than the one the catalogue names for the drug is refused; the same one, an empty cell or an unnamed product is accepted', async () => {
+    // The shipped catalogue names no manufacturer (none is invented); a deployment's names amlodipine's.
+    const named: Catalogue = { ...catalogue, drugs: catalogue.drugs.map((d) => (d.id === 'amlodipine' ? { ...d, manufacturer: '乙制药股份有限公司' } : d)) };
+    const file = path.join(tmp, 'orders-manufacturer.csv');
+    writeFileSync(
+      file,
+      [
+        'order_date,institution_id,item_kind,item_id,quantity,unit_price_fen,manufacturer',
+        '2025-04-01,CGH,drug,amlodipine,10,420,乙制药股份有限公司',
+        '2025-04-02,CGH,drug,amlodipine,10,420,',
+        '2025-04-03,CGH,drug,amlodipine,10,420,丁药业有限公司',
+        '2025-04-04,CGH,drug,metformin,10,450,丁药业有限公司',
+        '2025-04-05,CGH,consumable,hip_prosthesis,1,700000,丁医疗器械有限公司',
+        '2025-04-06,CGH,drug,amlodipine,1,420, 乙制药股份有限公司 ',
+        '',
+      ].join('\n'),
+    );
+    const r = await importPurchaseOrders(store, named, { jurisdiction: 'demo', file });
+    expect(r.accepted).toBe(5);
+    expect(r.rejected).toEqual([{ line: 4, column: 'manufacturer', problem: '"丁药业有限公司" is not the manufacturer of amlodipine, which the catalogue names "乙制药股份有限公司"' }]);
+    const kept = await store.query<{ row_no: number; field: string }>("select row_no, field from purchase_order_rejects where source = 'orders-manufacturer.csv'");
+    expect(kept).toEqual([{ row_no: 4, field: 'manufacturer' }]);
+    // Without a manufacturer in the catalogue, the column is not checked.
+    expect((await importPurchaseOrders(store, catalogue, { jurisdiction: 'demo', file })).accepted).toBe(6);
+    await store.query("delete from purchase_orders where source = 'orders-manufacturer.csv'");
   });
 
   test('A year without settlement or without service volumes is refused with what to do', async () => {

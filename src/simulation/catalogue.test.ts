@@ -74,13 +74,16 @@ describe('the shipped catalogue', () => {
     }
   });
 
-  test('prices every VBP winner below its price before procurement and names its batch, next to non-winning products of some winning molecules', () => {
+  // A winner's price before procurement is not in drugs.yaml: its batch's reported cut gives it
+  // (catalogue/vbp-batches.yaml, tested in src/procurement). Nor are manufacturers: none is invented.
+  test('names the batch of every VBP winner, leaves prices before procurement to the batches and manufacturers to a deployment, next to non-winning products of some winning molecules', () => {
     const winners = catalogue.drugs.filter((d) => d.vbp);
     expect(winners.length).toBeGreaterThan(10);
     for (const d of winners) {
-      expect(d.priceFen, d.id).toBeLessThan(d.preVbpPriceFen!);
+      expect(d.preVbpPriceFen, d.id).toBeUndefined();
       expect(d.vbpBatch, d.id).toMatch(/^国家第[一二三四五六七八九十]+批|联盟/);
     }
+    for (const d of catalogue.drugs) expect(d.manufacturer, d.id).toBeUndefined();
     const others = catalogue.drugs.filter((d) => !d.vbp);
     for (const d of others) expect([d.preVbpPriceFen, d.vbpBatch], d.id).toEqual([undefined, undefined]);
     expect(others.filter((d) => winners.some((w) => d.id.startsWith(`${w.id}_`))).length).toBeGreaterThanOrEqual(3);
@@ -205,8 +208,15 @@ describe('a broken catalogue is refused with the file, item and field', () => {
   test('a surgical disease without procedures', () => {
     expect(problems((r) => (flu(r).inpatient.surgical = true))).toEqual(['cat/diseases.yaml: flu: a surgical disease needs procedures']);
   });
-  test('a VBP winner without its price before procurement', () => {
-    expect(problems((r) => Object.assign(r.drugs[0]!, { vbp: true, vbpBatch: '国家第一批' }))).toEqual(['cat/drugs.yaml: pill: a VBP winner needs preVbpPriceFen']);
+  test('a VBP winner without its batch, or a price before procurement on a drug that did not win', () => {
+    expect(problems((r) => Object.assign(r.drugs[0]!, { vbp: true, vbpBatch: '国家第一批' }))).toEqual([]);
+    expect(problems((r) => Object.assign(r.drugs[0]!, { vbp: true }))).toEqual(['cat/drugs.yaml: pill: a VBP winner needs vbpBatch (the batch whose reported cut gives its price before procurement)']);
+    expect(problems((r) => Object.assign(r.drugs[0]!, { preVbpPriceFen: 300 }))).toEqual(['cat/drugs.yaml: pill: preVbpPriceFen is given but the drug is not a VBP winner (vbp: true)']);
+  });
+  test('a manufacturer that is not one name', () => {
+    expect(problems((r) => Object.assign(r.drugs[0]!, { manufacturer: '乙制药股份有限公司' }))).toEqual([]);
+    expect(problems((r) => Object.assign(r.drugs[0]!, { manufacturer: '  ' }))[0]).toMatch(/^cat\/drugs\.yaml: pill: manufacturer: /);
+    expect(problems((r) => Object.assign(r.drugs[0]!, { manufacturer: { zh: '乙', en: 'B' } }))[0]).toMatch(/^cat\/drugs\.yaml: pill: manufacturer: /);
   });
   test('a missing rule service', () => {
     expect(problems((r) => (r.services = r.services.filter((s) => s.id !== 'bed_day')))).toEqual(['cat/services.yaml: the generator needs service bed_day']);

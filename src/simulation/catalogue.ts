@@ -129,8 +129,18 @@ const drugSchema = z.strictObject({
   unit: z.string().min(1),
   /** Price per unit of sale in fen (the current price; a VBP winner at its selected price). */
   priceFen: z.number().int().positive(),
-  /** Price per unit before volume-based procurement, fen (VBP winners only). */
+  /**
+   * Price per unit before volume-based procurement, fen (VBP winners only). Optional: the price before
+   * follows from the batch's reported cut (catalogue/vbp-batches.yaml, src/procurement/batches.ts);
+   * when given it must equal that derived value, which the batches loader checks.
+   */
   preVbpPriceFen: z.number().int().positive().optional(),
+  /**
+   * Manufacturer (生产企业) of the product: one string, the registered Chinese enterprise name as the
+   * selection list or drug registration gives it. Optional; a purchase order of the drug naming another
+   * manufacturer is refused (src/runs/import-orders.ts).
+   */
+  manufacturer: z.string().trim().min(1).optional(),
   class: z.enum(['A', 'B', 'C']),
   category: z.enum(['western_drug', 'patent_drug', 'herbal_drug']),
   vbp: z.boolean().default(false),
@@ -285,7 +295,10 @@ export function buildCatalogue(raw: Record<string, unknown>, where = 'catalogue'
     if (!serviceIndex.has(s)) problems.push(`${where}/services.yaml: the generator needs service ${s}`);
   }
   for (const d of drugs) {
-    if (d.vbp && d.preVbpPriceFen === undefined) problems.push(`${where}/drugs.yaml: ${d.id}: a VBP winner needs preVbpPriceFen`);
+    // A winner's price before procurement comes from its batch (found by vbpBatch); only winners have one.
+    if (d.vbp && d.vbpBatch === undefined) problems.push(`${where}/drugs.yaml: ${d.id}: a VBP winner needs vbpBatch (the batch whose reported cut gives its price before procurement)`);
+    if (!d.vbp && d.preVbpPriceFen !== undefined) problems.push(`${where}/drugs.yaml: ${d.id}: preVbpPriceFen is given but the drug is not a VBP winner (vbp: true)`);
+    if (!d.vbp && d.vbpBatch !== undefined) problems.push(`${where}/drugs.yaml: ${d.id}: vbpBatch is given but the drug is not a VBP winner (vbp: true)`);
   }
   for (const d of diseases) {
     const at = `${where}/diseases.yaml: ${d.id}`;
