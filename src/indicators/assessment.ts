@@ -25,7 +25,7 @@ import { z } from 'zod';
 import type { Bilingual, Reference } from '../rules/params.js';
 import { compareDates, type IsoDate } from '../rules/period.js';
 import { TraceBuilder, type Trace } from '../rules/trace.js';
-import { referenceSchema, type IndicatorDefinition } from './definitions.js';
+import { present, referenceSchema, type IndicatorDefinition } from './definitions.js';
 import type { IndicatorValue } from './evaluate.js';
 import { SCOPES, type Scope } from './items.js';
 
@@ -129,7 +129,7 @@ export function parseAssessmentScheme(text: string, file: string, opts: { indica
       r.error.issues.map((is): Issue => {
         const [head, idx, ...rest] = is.path.map(String);
         const keys = is.code === 'unrecognized_keys' ? is.keys : [];
-        const problem = is.code === 'unrecognized_keys' ? 'unknown field' : is.code === 'invalid_type' && is.input === undefined ? 'required field missing' : is.message;
+        const problem = is.code === 'unrecognized_keys' ? 'unknown field' : is.code !== 'custom' && is.path.length > 0 && !present(raw, is.path) ? 'required field missing' : is.message;
         if (head === 'items' && idx !== undefined) return { file, item: Number(idx) + 1, indicator: indicatorAt(Number(idx)), field: [...rest, ...keys].join('.'), problem };
         return { file, item: 0, indicator: null, field: [head, idx, ...rest, ...keys].filter((x) => x !== undefined).join('.'), problem };
       }),

@@ -174,13 +174,23 @@ const fileSchema = z.strictObject({
   indicators: z.array(z.unknown()),
 });
 
-function zodIssues(error: z.ZodError, file: string, entry: number, id: string | null): IndicatorIssue[] {
+/** Whether the raw input has a value at a path (to tell a missing field from a wrong one). */
+export function present(raw: unknown, p: readonly PropertyKey[]): boolean {
+  let cur = raw;
+  for (const k of p) {
+    if (typeof cur !== 'object' || cur === null || !(k in cur)) return false;
+    cur = (cur as Record<PropertyKey, unknown>)[k];
+  }
+  return cur !== undefined && cur !== null;
+}
+
+function zodIssues(error: z.ZodError, raw: unknown, file: string, entry: number, id: string | null): IndicatorIssue[] {
   return error.issues.map((is) => {
     const field = is.path.map(String).join('.');
     if (is.code === 'unrecognized_keys') {
       return { file, entry, id, field: [field, ...is.keys].filter(Boolean).join('.'), problem: `unknown field${is.keys.length > 1 ? 's ' + is.keys.join(', ') : ''}` };
     }
-    if (is.code === 'invalid_type' && is.input === undefined) return { file, entry, id, field, problem: 'required field missing' };
+    if (is.code !== 'custom' && is.path.length > 0 && !present(raw, is.path)) return { file, entry, id, field, problem: 'required field missing' };
     return { file, entry, id, field, problem: is.message };
   });
 }
@@ -204,7 +214,7 @@ export function parseIndicatorFile(text: string, file: string): ParsedIndicatorF
     throw new IndicatorDefinitionError(doc.errors.map((e) => ({ file, entry: 0, id: null, field: '(file)', problem: `YAML: ${e.message}` })));
   }
   const head = fileSchema.safeParse(doc.toJS());
-  if (!head.success) throw new IndicatorDefinitionError(zodIssues(head.error, file, 0, null));
+  if (!head.success) throw new IndicatorDefinitionError(zodIssues(head.error, doc.toJS(), file, 0, null));
   const set: IndicatorSet = { id: head.data.set.id, label: head.data.set.label, file };
   const definitions: IndicatorDefinition[] = [];
   const seen = new Map<string, number>();
@@ -213,7 +223,7 @@ export function parseIndicatorFile(text: string, file: string): ParsedIndicatorF
     const rawId = typeof raw === 'object' && raw !== null && 'id' in raw && typeof raw.id === 'string' ? raw.id : null;
     const r = entrySchema.safeParse(raw);
     if (!r.success) {
-      issues.push(...zodIssues(r.error, file, entry, rawId));
+      issues.push(...zodIssues(r.error, raw, file, entry, rawId));
       return;
     }
     const d = r.data;
