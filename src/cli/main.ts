@@ -14,6 +14,7 @@ import { registerServe } from './serve.js';
 import { registerSettle } from './settle.js';
 import { registerLinkage } from './linkage.js';
 import { registerProcurement } from './procurement.js';
+import { registerIndicators } from './indicators.js';
 
 const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -31,6 +32,7 @@ export function buildCli(): Command {
   registerSettle(program);
   registerLinkage(program);
   registerProcurement(program);
+  registerIndicators(program);
   return program;
 }
 

@@ -29,6 +29,8 @@ import { priceProposal, splitByShare, type Proposal, type ServiceUse, type YearF
 import { distributeSalaries, leaderSalaries, medicalServiceRevenue, salaryBudget, type SalaryTier, type StaffRole, type StaffTitle } from '../salary/salary.js';
 import { quote, readInstitutions } from './read-year.js';
 import { settlementRun } from './settlement-read.js';
+import { chooseScore, storedAssessments } from './indicator-items.js';
+import { rebuildDashboard } from './dashboard.js';
 
 export interface LinkageOptions {
   jurisdiction: string;
@@ -336,8 +338,10 @@ export async function linkageYear(ctx: { params: ParamTree; store: Store }, opts
     if (!l) staffOf.set(s.institution_id, (l = []));
     l.push({ id: s.id, role: s.role as StaffRole, title: s.title as StaffTitle });
   }
+  // Each institution's stored assessment of the year (else the county's), else the parameter.
   const scoreParam = params.number('package.assessmentScore', `${year}-01-01`, county);
-  const score = scoreParam.value;
+  const assessed = await storedAssessments(store, county, year);
+  const countyScore = chooseScore(assessed, year, null, { value: scoreParam.value, path: scoreParam.path });
   const retainedOf = new Map((summary.package_detail?.allocation?.facilities ?? []).map((f) => [f.facilityId, f.fen]));
   const seed = `${summary.seed ?? 'no-seed'}:linkage:${year}`;
   const salaryRows: LinkageResult['salary']['institutions'] = [];
@@ -345,13 +349,15 @@ export async function linkageYear(ctx: { params: ParamTree; store: Store }, opts
     const tier = TIER_OF_LEVEL[inst.careLevel as CountyPriceLevel];
     const a = structure.byInstitution[k]!.after;
     const msr = medicalServiceRevenue({ institutionId: inst.id, medicalRevenueFen: a.totalFen, drugFen: a.drugFen, materialsFen: a.materialsFen, examinationFen: a.examinationFen, laboratoryFen: a.laboratoryFen });
+    const sc = chooseScore(assessed, year, inst.id, { value: scoreParam.value, path: scoreParam.path });
     const budget = salaryBudget(
-      { institutionId: inst.id, tier, medicalServiceRevenueFen: msr.medicalServiceRevenueFen, assessmentScore: score, retainedSurplusFen: retainedOf.get(inst.id) ?? 0, vbpRetentionFen: procOf.get(inst.id)?.retainedFen ?? 0 },
+      { institutionId: inst.id, tier, medicalServiceRevenueFen: msr.medicalServiceRevenueFen, assessmentScore: sc.score, retainedSurplusFen: retainedOf.get(inst.id) ?? 0, vbpRetentionFen: procOf.get(inst.id)?.retainedFen ?? 0 },
       params,
       county,
       year,
     );
-    const leaders = leaderSalaries({ institutionId: inst.id, tier, assessmentScore: score }, params, county, year);
+    const leaders = leaderSalaries({ institutionId: inst.id, tier, assessmentScore: sc.score }, params, county, year);
+    for (const tr of [budget.trace, leaders.trace]) tr.steps.unshift({ name: 'assessmentScore', value: sc.score, unit: 'points', note: sc.note });
     const staff = staffOf.get(inst.id) ?? [];
     // Work points: one point per yuan of medical-service revenue (the distribution is relative to it).
     const dist = distributeSalaries({ institutionId: inst.id, budgetFen: budget.salaryBudgetFen, staff, workPointsTotal: Math.floor(msr.medicalServiceRevenueFen / 100), seed }, params, county, year);
@@ -368,6 +374,7 @@ export async function linkageYear(ctx: { params: ParamTree; store: Store }, opts
   // The chain's own trace: how each summary figure follows from the sections (their traces are children).
   const t = new TraceBuilder('linkage.chain', { jurisdiction: county, year, settlementRun: settlement.runId, seed }, { zh: '三医联动链条', en: 'The three-medical linkage chain' });
   t.param(scoreParam);
+  t.step('assessmentScore', countyScore.score, { unit: 'points', note: `${countyScore.note}; each institution's salary uses its own stored assessment, else this` });
   for (const c of [proc.trace, fund.trace, proposal.trace]) t.child(c);
   t.step('volumeSource', volumeSource, { note: volumeSource === 'purchase_orders' ? 'imported purchase orders of the year (sanyi procurement import)' : 'volumes of the generated drug and charge lines' });
   t.step('vbpSavings', proc.savingFen, { unit: 'fen', formula: 'procurement.saving' });
@@ -437,6 +444,7 @@ export async function linkageYear(ctx: { params: ParamTree; store: Store }, opts
       JSON.stringify(result),
     ]);
   });
+  await rebuildDashboard(store, county, year, { agreements, params, onStage: stage });
   return result;
 }
 

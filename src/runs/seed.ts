@@ -3,7 +3,11 @@
  * tree; when it holds no dataset for the demo county, generate the synthetic county (seed 42, start
  * year 2025, one year; `SANYI_DEMO_POPULATION` persons, default the parameter
  * simulation.population.size) into `<SANYI_DATA_DIR>/generated/demo` and load it. A finished
- * generation already in that folder with the same seed, parameters and catalogue is reused.
+ * generation already in that folder with the same seed, parameters and catalogue is reused. Then the
+ * demo year is settled, its indicators computed (the assessment scores), its linkage computed (the
+ * salaries use those scores) and its indicators computed again (with the linkage's items), which
+ * also builds the dashboard snapshots. The first settlement's package retention uses the parameter
+ * package.assessmentScore (no assessment exists yet); `sanyi settle` again applies the stored one.
  * Idempotent: running it again changes nothing.
  */
 import path from 'node:path';
@@ -16,6 +20,7 @@ import { generateToDirectory } from './generate.js';
 import { loadGenerated } from './load-generated.js';
 import { settleYear } from './settle.js';
 import { LinkageInputError, linkageYear } from './linkage.js';
+import { indicatorsYear } from './indicators.js';
 
 export const DEMO = { county: 'demo', seed: '42', startYear: 2025, years: 1 } as const;
 
@@ -121,10 +126,12 @@ async function settleDemoIfNeeded(store: Store, params: ParamTree, log: (m: stri
   await linkDemoIfNeeded(store, params, log);
 }
 
-/** Computes the demo year's linkage once (procurement → prices → salary → fund), after its settlement. */
+/** Computes the demo year's linkage once (procurement → prices → salary → fund), after its settlement, between two indicator runs. */
 async function linkDemoIfNeeded(store: Store, params: ParamTree, log: (m: string) => void): Promise<void> {
   const [done] = await store.query<{ n: number }>('select count(*)::int as n from linkage_results where county_id = $1 and year = $2', [DEMO.county, DEMO.startYear]);
-  if ((done?.n ?? 0) > 0) return;
+  if ((done?.n ?? 0) > 0) return indicatorsDemoIfNeeded(store, params, log);
+  // The assessment first, so that the linkage's salary budgets use the stored scores.
+  await demoIndicators(store, params, log);
   log(`computing the demo county's ${DEMO.startYear} linkage (procurement, price proposal, salary budget) …`);
   let r;
   try {
@@ -135,6 +142,22 @@ async function linkDemoIfNeeded(store: Store, params: ParamTree, log: (m: string
     throw e;
   }
   log(`  linkage in ${r.summary.seconds.toFixed(1)} s (sanyi linkage --year ${DEMO.startYear} runs it again)`);
+  // Again with the linkage's items (procurement, salary, fund months); this also builds the dashboard.
+  await demoIndicators(store, params, log);
+}
+
+/** The demo year's indicators once (a database made before indicators existed gets them on its next start). */
+async function indicatorsDemoIfNeeded(store: Store, params: ParamTree, log: (m: string) => void): Promise<void> {
+  const [done] = await store.query<{ n: number }>('select count(*)::int as n from indicator_values where county_id = $1 and year = $2', [DEMO.county, DEMO.startYear]);
+  if ((done?.n ?? 0) > 0) return;
+  await demoIndicators(store, params, log);
+}
+
+async function demoIndicators(store: Store, params: ParamTree, log: (m: string) => void): Promise<void> {
+  log(`computing the demo county's ${DEMO.startYear} indicators, assessment and dashboard …`);
+  const r = await indicatorsYear({ store, params }, { jurisdiction: DEMO.county, year: DEMO.startYear });
+  const a = r.summary.county_assessment;
+  log(`  ${r.summary.values.toLocaleString('en')} indicator values${a ? `, county assessment ${a.score.toFixed(2)}` : ''} in ${r.summary.seconds.toFixed(1)} s (sanyi indicators --year ${DEMO.startYear} runs it again)`);
 }
 
 function reusable(dir: string, params: ParamTree, catalogue: Catalogue, population: number): boolean {

@@ -28,6 +28,8 @@ import { DEMO_SCHEME_DIR, loadScheme } from '../grouper/scheme.js';
 import { bedDayPriceFen, loadCatalogue, SHIPPED_CATALOGUE_DIR } from '../simulation/catalogue.js';
 import { loadSupervisionRules, runSupervision } from '../insurance/supervision.js';
 import { readYear, type PersonInfo, type YearData } from './read-year.js';
+import { chooseScore, storedAssessments, type ScoreChoice } from './indicator-items.js';
+import { rebuildDashboard } from './dashboard.js';
 
 export interface SettleOptions {
   jurisdiction: string;
@@ -414,7 +416,10 @@ async function settleRun(
   await after('pay');
 
   stage('posting the county package');
-  const pkg = packageStage(data, claims, pay, params);
+  // Retention by the county community's stored assessment of the year, else the parameter.
+  const scoreParam = params.number('package.assessmentScore', `${data.year}-12-31`, data.county);
+  const score = chooseScore(await storedAssessments(store, data.county, data.year), data.year, null, { value: scoreParam.value, path: scoreParam.path });
+  const pkg = packageStage(data, claims, pay, params, score);
   lap('package');
   await after('package');
 
@@ -459,6 +464,7 @@ async function settleRun(
   const results: SettlementResults = { claims, hospital: pay.hospital, cases: pay.cases, institutions: pay.institutions, ledger: pkg.ledger, package: { ...pkg, detail: { ...pkg.detail, payment: pay.tables, capitation: pay.capitation } }, findings: found };
   await writeSettlement(store, runId, data, results, summary, after);
   lap('write');
+  await rebuildDashboard(store, data.county, data.year, { params, onStage: stage });
   return { ...summary, seconds, run_id: runId };
 }
 
@@ -483,7 +489,7 @@ const monthOfDay = (day: number) => isoOfDay(day).slice(0, 7);
  * are not charged: its premium is a carve-out of the budget. Charges are summed by month,
  * category and institution before they go to the package rules.
  */
-export function packageStage(data: YearData, claims: ClaimResults, pay: PayResults, params: ParamTree): SettlementResults['package'] & { ledger: LedgerRow[] } {
+export function packageStage(data: YearData, claims: ClaimResults, pay: PayResults, params: ParamTree, score?: ScoreChoice): SettlementResults['package'] & { ledger: LedgerRow[] } {
   const E = data.encounters;
   const sums = new Map<string, { month: string; category: PackageCharge['category']; institutionId: string; fundFen: number }>();
   const post = (month: string, category: PackageCharge['category'], institutionId: string, fen: number) => {
@@ -511,11 +517,12 @@ export function packageStage(data: YearData, claims: ClaimResults, pay: PayResul
     .filter((i) => i.inCounty && levelOf(i.kind) && (basis.get(i.id) ?? 0) > 0)
     .map((i) => ({ facilityId: i.id, basis: { [levelOf(i.kind)!]: basis.get(i.id) ?? 0 } }));
   const date = `${data.year}-12-31`;
+  const assessed = score ?? { score: params.number('package.assessmentScore', date, data.county).value, note: 'no assessment given: parameter package.assessmentScore' };
   const year = packageYear(
     {
       insured: data.insured,
       charges,
-      assessmentScore: params.number('package.assessmentScore', date, data.county).value,
+      assessmentScore: assessed.score,
       overspendReasonable: params.flag('package.overspendReasonable', date, data.county).value,
       facilities,
     },
@@ -523,6 +530,7 @@ export function packageStage(data: YearData, claims: ClaimResults, pay: PayResul
     data.county,
     data.year,
   );
+  year.settlement.trace.steps.unshift({ name: 'assessmentScore', value: assessed.score, unit: 'points', note: assessed.note });
   return {
     budgetFen: year.budget.budgetFen,
     chargedFen: year.settlement.chargedFen,

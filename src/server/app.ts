@@ -22,6 +22,7 @@ import { SettleInputError } from '../runs/read-year.js';
 import { LinkageInputError } from '../runs/linkage.js';
 import { registerSettlementRoutes } from './settlement-routes.js';
 import { registerLinkageRoutes } from './linkage-routes.js';
+import { registerDashboardRoutes } from './dashboard-routes.js';
 
 export const WEB_DIST = fileURLToPath(new URL('../../web/dist/', import.meta.url));
 export const PACKAGE_VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -201,6 +202,7 @@ export async function buildApp(ctx: AppContext, opts: AppOptions = {}): Promise<
 
   registerSettlementRoutes(app, ctx);
   registerLinkageRoutes(app, ctx);
+  registerDashboardRoutes(app, ctx);
 
   // The web app, with a single-page fallback for its client-side routes.
   const hasWeb = existsSync(`${WEB_DIST}index.html`);

@@ -1,0 +1,67 @@
+/**
+ * Dashboard API (issue 7, docs/dashboard.md): each page of a county-year from its pre-built snapshot
+ * (one row read and sent as stored, so every call stays far below 100 ms), `?institution=` for the
+ * pages that filter by it, and the trace of any figure by its id. A county-year without snapshots
+ * answers 404 with the command that builds them.
+ */
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { errorBody, yearParams, row } from './schemas.js';
+import type { AppContext } from '../runs/context.js';
+import { DASHBOARD_PAGES, FILTERED_PAGES, NoSnapshotError, readSnapshot, readTrace, type DashboardPage } from '../runs/dashboard.js';
+
+const tags = ['dashboard'];
+
+const SUMMARIES: Record<DashboardPage, string> = {
+  overview: 'The linkage loop of the year (VBP savings → space → prices → revenue structure → salary → fund and patients) and headline figures',
+  fund: 'The package budget against spending by month, the surplus, and out-of-county flow',
+  hospitals: 'Revenue structure, CMI, cost and time indices, DRG payment against charges, by institution',
+  procurement: 'VBP completion against time progress by month and product, and the savings',
+  prices: 'The service-price proposal and its impact by institution',
+  salary: 'Salary budgets, leaders’ pay and the staff pay distribution',
+  indicators: 'Every indicator against its target with its trend, and the assessment score',
+  findings: 'Fund-supervision findings by rule and the largest 200',
+};
+
+async function send(reply: FastifyReply, read: () => Promise<string>) {
+  try {
+    const body = await read();
+    return reply.type('application/json; charset=utf-8').send(body);
+  } catch (e) {
+    if (e instanceof NoSnapshotError) return reply.status(404).send({ error: 'not_found', message: e.message });
+    throw e;
+  }
+}
+
+export function registerDashboardRoutes(app: FastifyInstance, ctx: AppContext): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  for (const page of DASHBOARD_PAGES) {
+    const filtered = FILTERED_PAGES.has(page);
+    r.get(
+      `/api/dashboard/:jurisdiction/:year/${page}`,
+      {
+        schema: {
+          summary: `${SUMMARIES[page]} (pre-built snapshot${filtered ? '; `institution` selects one institution' : ''})`,
+          tags,
+          params: yearParams,
+          ...(filtered ? { querystring: z.object({ institution: z.string().min(1).optional() }) } : {}),
+          response: { 200: row, 404: errorBody },
+        },
+      },
+      (req, reply) => send(reply, () => readSnapshot(ctx.store, req.params.jurisdiction, req.params.year, page, filtered ? (req.query as { institution?: string }).institution : undefined)),
+    );
+  }
+  r.get(
+    '/api/dashboard/:jurisdiction/:year/trace/:id',
+    {
+      schema: {
+        summary: 'The trace of a dashboard figure (rule, parameters with dates and references, steps, children)',
+        tags,
+        params: yearParams.extend({ id: z.string().min(1) }),
+        response: { 200: row, 404: errorBody },
+      },
+    },
+    (req, reply) => send(reply, () => readTrace(ctx.store, req.params.jurisdiction, req.params.year, req.params.id)),
+  );
+}
