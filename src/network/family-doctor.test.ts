@@ -143,7 +143,7 @@ describe('per-capita payment to the team', () => {
       { teamId: 'T2', contracts: 1, persons: 1, paymentFen: 4_165, perCapitaFen: 4_165 },
     ]);
     expect(r.totalFen).toBe(14_694);
-    expect(r.trace.params.map((p) => `${p.path}=${String(p.value)}@${p.jurisdiction}`)).toEqual([
+    expect(r.trace.params.map((p) => `${p.path}=${JSON.stringify(p.value)}@${p.jurisdiction}`)).toEqual([
       'network.familyDoctor.fee.annualFen=10000@demo',
       'network.familyDoctor.teamShare=0.7@national',
       'network.familyDoctor.fee.annualFen=12000@national',
