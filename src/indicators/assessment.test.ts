@@ -33,6 +33,25 @@ function problemsOf(f: () => unknown): string[] {
 describe('scoreAssessment', () => {
   const linear = scheme('{ indicator: primaryVisitShare, weight: 60, rule: { type: linear, floor: 50, target: 65 } }', '{ indicator: drugShare, weight: 40, rule: { type: linear, floor: 45, target: 30 } }');
 
+  test('an item marked reweight that has no value is left out and its weight goes to the others in proportion', () => {
+    const s = scheme(
+      '{ indicator: primaryVisitShare, weight: 60, rule: { type: linear, floor: 50, target: 65 } }',
+      '{ indicator: costIndex, weight: 20, rule: { type: threshold }, whenMissing: reweight }',
+      '{ indicator: drugShare, weight: 20, rule: { type: linear, floor: 45, target: 30 } }',
+    );
+    // 80 weight points have a value → scale 100/80 = 1.25: 60 × 1.25 × 0.5 = 37.5; 20 × 1.25 × 1 = 25
+    const r = scoreAssessment(s, values({ primaryVisitShare: { value: 57.5, met: false }, costIndex: { value: null, met: null, reason: 'missing item drg.cases' }, drugShare: { value: 30, met: true } }));
+    expect(r.items.map((i) => [i.indicator, i.points, i.excluded ?? false])).toEqual([['primaryVisitShare', 37.5, false], ['costIndex', 0, true], ['drugShare', 25, false]]);
+    expect(r.score).toBe(62.5);
+    expect(r.items[1]!.reason).toBe('left out and reweighted (no value: missing item drg.cases)');
+  });
+
+  test('an item without reweight that has no value still earns 0 points and the others are not scaled', () => {
+    const s = scheme('{ indicator: primaryVisitShare, weight: 80, rule: { type: linear, floor: 50, target: 65 } }', '{ indicator: costIndex, weight: 20, rule: { type: threshold } }');
+    const r = scoreAssessment(s, values({ primaryVisitShare: { value: 65, met: true }, costIndex: { value: null, met: null } }));
+    expect(r.score).toBe(80);
+  });
+
   test('linear scoring half-way between floor and target gives half the points', () => {
     const r = scoreAssessment(linear, values({ primaryVisitShare: { value: 57.5, met: false }, drugShare: { value: 37.5, met: false } }));
     expect(r.items.map((i) => [i.indicator, i.points])).toEqual([['primaryVisitShare', 30], ['drugShare', 20]]);

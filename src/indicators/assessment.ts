@@ -8,7 +8,10 @@
  *              or the indicator's own target check (its `met`) when the rule gives none
  *   banded     points = weight × fraction of the band the value falls in: direction up → the highest
  *              bound ≤ value; down → the lowest bound ≥ value; no band → 0
- *   no value   points = 0, with the reason (the indicator's) in the item and the trace
+ *   no value   whenMissing zero (default): points = 0, with the reason (the indicator's) in the item
+ *              and the trace; whenMissing reweight: the item is left out (not applicable, e.g. the
+ *              cost index of a clinic without DRG cases) and every other item's points are scaled by
+ *              100 / Σ weights of the items that have a value
  *
  *   score = Σ points, 0–100. Rounding: each item's points half-up to 0.01 (after removing binary
  *   noise beyond 12 significant digits), the score the exact sum of the rounded points, so the items
@@ -38,6 +41,8 @@ export interface AssessmentItem {
   indicator: string;
   weight: number;
   rule: ScoringRule;
+  /** What a missing value does: earn 0 points (default) or leave the item out and reweight the rest. */
+  whenMissing?: 'zero' | 'reweight';
 }
 
 export interface AssessmentScheme {
@@ -59,6 +64,8 @@ export interface AssessmentItemResult {
   value: number | null;
   rule: ScoringRule;
   reason?: string;
+  /** True when the item had no value and was left out (whenMissing reweight). */
+  excluded?: boolean;
 }
 
 export interface AssessmentResult {
@@ -107,7 +114,7 @@ const schemeSchema = z.strictObject({
   effectiveFrom: z.union([z.string(), z.date()]).transform((d) => (d instanceof Date ? d.toISOString().slice(0, 10) : d)).pipe(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD')),
   reference: referenceSchema,
   items: z
-    .array(z.strictObject({ indicator: z.string().min(1), weight: fin.positive('a weight is above 0'), rule: ruleSchema }))
+    .array(z.strictObject({ indicator: z.string().min(1), weight: fin.positive('a weight is above 0'), rule: ruleSchema, whenMissing: z.enum(['zero', 'reweight']).optional() }))
     .min(1),
 });
 
@@ -230,22 +237,32 @@ function fractionOf(rule: ScoringRule, v: AssessmentValue): { fraction: number; 
 export function scoreAssessment(scheme: AssessmentScheme, values: ReadonlyMap<string, AssessmentValue> | readonly IndicatorValue[]): AssessmentResult {
   const byId: ReadonlyMap<string, AssessmentValue> = Array.isArray(values) ? new Map((values as readonly IndicatorValue[]).map((v) => [v.id, v])) : (values as ReadonlyMap<string, AssessmentValue>);
   const t = new TraceBuilder('indicators.assessment', { scheme: scheme.id, scope: scheme.scope, effectiveFrom: scheme.effectiveFrom, file: scheme.file }, scheme.label);
+  const missing = (it: AssessmentItem): boolean => {
+    const v = byId.get(it.indicator);
+    return !v || v.value === null;
+  };
+  // reweight: items left out for want of a value hand their weight to the others in proportion
+  const available = scheme.items.filter((it) => !(it.whenMissing === 'reweight' && missing(it))).reduce((a, it) => a + it.weight, 0);
+  const scale = available > 0 ? 100 / available : 0;
+  if (available < 100) t.step('reweight', scale, { unit: 'coefficient', formula: '100 / Σ weights of the items with a value', note: `weights with a value: ${Number(available.toPrecision(12))}` });
   let total = 0;
   const items = scheme.items.map((it): AssessmentItemResult => {
     const v = byId.get(it.indicator);
     let reason: string | undefined;
     let h = 0;
+    const excluded = it.whenMissing === 'reweight' && missing(it);
     if (!v) reason = `no value: indicator ${it.indicator} was not evaluated`;
     else if (v.value === null) reason = `no value: ${v.reason ?? 'the indicator has no value'}`;
     else {
       const f = fractionOf(it.rule, v);
       reason = f.reason;
-      h = hundredths(it.weight * f.fraction);
+      h = hundredths(it.weight * scale * f.fraction);
     }
+    if (excluded) reason = `left out and reweighted (${reason ?? 'no value'})`;
     total += h;
     const points = h / 100;
-    t.step(it.indicator, points, { unit: 'points', formula: describeRule(it.rule, it.weight), note: reason ?? `value ${v?.value}` });
-    return { indicator: it.indicator, weight: it.weight, points, value: v?.value ?? null, rule: it.rule, ...(reason !== undefined ? { reason } : {}) };
+    t.step(it.indicator, points, { unit: 'points', formula: `${describeRule(it.rule, it.weight)}${scale !== 1 && !excluded ? ` × ${Number(scale.toPrecision(6))}` : ''}`, note: reason ?? `value ${v?.value}` });
+    return { indicator: it.indicator, weight: it.weight, points, value: v?.value ?? null, rule: it.rule, ...(reason !== undefined ? { reason } : {}), ...(excluded ? { excluded } : {}) };
   });
   const score = t.step('score', total / 100, { unit: 'points', formula: 'Σ points', note: 'each item half-up to 0.01; the score is their exact sum' });
   const out = { scheme: scheme.id, score, items };
