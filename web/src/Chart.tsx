@@ -9,7 +9,7 @@
  */
 import { useEffect, useRef } from 'react';
 import * as echarts from 'echarts/core';
-import { BarChart, GraphChart, LineChart, type BarSeriesOption, type GraphSeriesOption, type LineSeriesOption } from 'echarts/charts';
+import { BarChart, LineChart, type BarSeriesOption, type LineSeriesOption } from 'echarts/charts';
 import {
   GridComponent,
   LegendComponent,
@@ -23,10 +23,10 @@ import {
 import { CanvasRenderer } from 'echarts/renderers';
 import { useLang } from './lang';
 
-echarts.use([BarChart, LineChart, GraphChart, GridComponent, LegendComponent, TooltipComponent, MarkLineComponent, CanvasRenderer]);
+echarts.use([BarChart, LineChart, GridComponent, LegendComponent, TooltipComponent, MarkLineComponent, CanvasRenderer]);
 
 export type ChartOption = echarts.ComposeOption<
-  BarSeriesOption | LineSeriesOption | GraphSeriesOption | GridComponentOption | LegendComponentOption | TooltipComponentOption | MarkLineComponentOption
+  BarSeriesOption | LineSeriesOption | GridComponentOption | LegendComponentOption | TooltipComponentOption | MarkLineComponentOption
 >;
 
 /** What a click on a data item reports: the series' and the item's own fields. */
@@ -36,7 +36,7 @@ export interface ChartClick {
   data: unknown;
 }
 
-/** The number of data points over every series of the option (graph series: its nodes). */
+/** The number of data points over every series of the option. */
 export function countPoints(option: ChartOption): number {
   const series = option.series === undefined ? [] : Array.isArray(option.series) ? option.series : [option.series];
   let n = 0;

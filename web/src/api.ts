@@ -160,11 +160,16 @@ export interface Figure {
   trace?: string;
 }
 
+/** An institution's or product's name: both languages (a plain string from older snapshots). */
+export type Name = Bilingual | string;
+
 export interface OverviewResponse {
   jurisdiction: string;
   year: number;
   paramVersion: string;
-  seed: number | null;
+  seed: string | number | null;
+  /** false: the linkage of the year has not been computed, so the loop has no figures. */
+  linkage?: boolean;
   loop: Figure[];
   headline: Figure[];
 }
@@ -182,21 +187,21 @@ export interface FundMonth {
 export interface FundResponse {
   figures: Figure[];
   months: FundMonth[];
-  outOfCounty: Array<{ institutionId: string; name: string; fundFen: number; cases: number }>;
+  outOfCounty: Array<{ institutionId: string; name: Name; fundFen: number; cases: number; inpatientCases?: number }>;
 }
 
 export interface HospitalRow {
   id: string;
-  name: string;
-  level: string;
+  name: Name;
+  level: string | null;
   inCounty: boolean;
-  revenue: { totalFen: number; drugFen: number; consumableFen: number; examLabFen: number; serviceFen: number };
+  revenue: { totalFen: number | null; drugFen: number | null; consumableFen: number | null; examLabFen: number | null; serviceFen: number | null };
   cmi: number | null;
   costIndex: number | null;
   timeIndex: number | null;
   drgCases: number;
-  drgPaymentFen: number;
-  drgChargesFen: number;
+  drgPaymentFen: number | null;
+  drgChargesFen: number | null;
 }
 
 export interface HospitalsResponse {
@@ -205,41 +210,58 @@ export interface HospitalsResponse {
 
 export interface ProcurementResponse {
   figures: Figure[];
-  months: Array<{ month: string; completion: number; timeProgress: number }>;
+  months: Array<{ month: string; completion: number | null; timeProgress: number | null }>;
   products: Array<{
     id: string;
-    name: string;
+    kind?: string;
+    name: Name;
     batch: string;
     agreedQty: number;
     purchasedQty: number;
-    completion: number;
-    timeProgress: number;
+    completion: number | null;
+    timeProgress: number | null;
     savingFen: number;
-    alert: string | boolean | null;
+    alert: boolean;
   }>;
 }
 
 export interface PricesResponse {
+  adopted?: boolean;
+  reasons?: string[];
   figures: Figure[];
-  items: Array<{ serviceId: string; name: string; level: string; category: string; oldFen: number; newFen: number; changeRate: number }>;
-  impact: Array<{ institutionId: string; name: string; revenueChangeFen: number; fundChangeFen: number; patientChangeFen: number }>;
+  items: Array<{ serviceId: string; name: Name; level: string; category: string; oldFen: number; newFen: number; changeRate: number | null }>;
+  impact: Array<{ institutionId: string; name: Name; revenueChangeFen: number; fundChangeFen: number; patientChangeFen: number }>;
 }
 
 export interface SalaryResponse {
   figures: Figure[];
-  institutions: Array<{ id: string; name: string; tier: string; msrFen: number; budgetFen: number; paidFen: number; staff: number; leadersFen: number }>;
+  institutions: Array<{
+    id: string;
+    name: Name;
+    tier: string;
+    msrFen: number;
+    budgetFen: number;
+    paidFen: number;
+    staff: number;
+    leadersFen: number;
+    score?: number | null;
+    trace?: { budget?: string; leaders?: string; distribution?: string };
+  }>;
   distribution: Array<{ fromFen: number; toFen: number; count: number }>;
 }
+
+/** A target: one value, or a range for indicators whose direction is `range`. */
+export type Target = number | { min?: number; max?: number } | null;
 
 export interface IndicatorRow {
   id: string;
   label: Bilingual;
-  set: string;
-  unit: string;
-  factor: number;
+  set: string | null;
+  unit: string | null;
+  factor: number | null;
   value: number | null;
-  target: number | null;
-  direction: string;
+  target: Target;
+  direction: string | null;
   met: boolean | null;
   numerator: number | null;
   denominator: number | null;
@@ -251,15 +273,17 @@ export interface IndicatorRow {
 export interface IndicatorsResponse {
   indicators: IndicatorRow[];
   assessment: {
+    scheme?: string;
     score: number | null;
-    items: Array<{ indicator: string; weight: number; points: number; value: number | null }>;
+    items: Array<{ indicator: string; weight: number; points: number; value: number | null; reason?: string }>;
     trace?: string;
-  };
+  } | null;
 }
 
 export interface FindingsResponse {
+  total?: number;
   rules: Array<{ ruleId: string; count: number; amountFen: number }>;
-  findings: Array<{ seq: number; ruleId: string; institutionId: string; personId: string; amountFen: number; firstDate: string; lastDate: string }>;
+  findings: Array<{ seq: number; ruleId: string; institutionId: string | null; name?: Name | null; personId: string | number | null; amountFen: number; firstDate: string | null; lastDate: string | null }>;
 }
 
 export interface TraceParam {

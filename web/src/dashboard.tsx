@@ -8,6 +8,7 @@ import { api, dashboardApi, type DashboardPages, type DashboardPart, type Figure
 import type { Lang, MessageKey } from './i18n';
 import { defaultJurisdiction, treeOrder } from './jurisdictions';
 import { formatFigure } from './format';
+import { nameIn } from './labels';
 import { useLang, type Translate } from './lang';
 import { navigate, useLocation } from './router';
 import { TraceDrawer } from './TraceDrawer';
@@ -60,7 +61,8 @@ export function useFilters(): {
 /** Institution id → name, from the hospitals snapshot of the county-year (for filters and tables). */
 export function useInstitutions(jurisdiction: string | null, year: number, wanted: boolean): Loadable<Array<{ id: string; name: string }>> | null {
   const key = wanted && jurisdiction !== null ? `hospitals|${jurisdiction}|${year}` : null;
-  return useApi(key, () => dashboardApi.part('hospitals', jurisdiction ?? '', year).then((r) => r.institutions.map(({ id, name }) => ({ id, name }))));
+  const { lang } = useLang();
+  return useApi(key ? `${key}|${lang}` : null, () => dashboardApi.part('hospitals', jurisdiction ?? '', year).then((r) => r.institutions.map(({ id, name }) => ({ id, name: nameIn(name, lang) }))));
 }
 
 function FilterBar({ filters, jurisdictions, institutions, update }: {

@@ -157,6 +157,7 @@ const zh = {
   'overview.provenance': '数据来源',
   'overview.paramVersion': '参数版本',
   'overview.seed': '生成种子',
+  'overview.noLinkage': '{year} 年度的三医联动尚未计算，循环中的数值为空：运行 sanyi linkage --year {year}。',
 
   'fund.title': '医保基金',
   'fund.intro': '医共体打包付费：按月的预算与实际支出、累计结余，以及基金流向县内机构、县外机构和定点药店的情况。',
@@ -274,6 +275,7 @@ const zh = {
   'unit.persons': '人',
   'unit.findings': '条',
   'unit.indicators': '项',
+  'unit.perPerson': '/人',
 
   'careLevel.village': '村卫生室',
   'careLevel.township': '乡镇卫生院',
@@ -440,6 +442,7 @@ const en: Messages = {
   'overview.provenance': 'Provenance',
   'overview.paramVersion': 'Parameter version',
   'overview.seed': 'Generator seed',
+  'overview.noLinkage': 'The linkage of {year} has not been computed, so the loop has no figures: run sanyi linkage --year {year}.',
 
   'fund.title': 'Insurance fund',
   'fund.intro': 'The county package payment: budget against spending by month, the cumulative surplus, and where the fund went — in-county institutions, out-of-county institutions and designated pharmacies.',
@@ -557,6 +560,7 @@ const en: Messages = {
   'unit.persons': 'persons',
   'unit.findings': 'findings',
   'unit.indicators': 'indicators',
+  'unit.perPerson': ' per person',
 
   'careLevel.village': 'village clinic',
   'careLevel.township': 'township centre',

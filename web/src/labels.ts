@@ -1,5 +1,6 @@
 /** Labels of codes the API sends (care levels, …), with the code itself when it is not known. */
-import type { MessageKey } from './i18n';
+import type { Name } from './api';
+import type { Lang, MessageKey } from './i18n';
 import type { Translate } from './lang';
 
 const CARE_LEVELS = ['village', 'township', 'county', 'out_of_county'] as const;
@@ -17,9 +18,15 @@ export function knownUnit(unit: string): (typeof UNITS)[number] | undefined {
 }
 
 /** An indicator's direction: higher is better, lower is better, or neither. */
-export function directionOf(direction: string): 'higher' | 'lower' | 'none' {
-  const d = direction.toLowerCase();
+export function directionOf(direction: string | null): 'higher' | 'lower' | 'none' {
+  const d = (direction ?? '').toLowerCase();
   if (d.startsWith('h') || d === 'up' || d === '>=' || d === 'max' || d === 'increase') return 'higher';
   if (d.startsWith('l') || d === 'down' || d === '<=' || d === 'min' || d === 'decrease') return 'lower';
   return 'none';
+}
+
+/** A name in the interface language (the API sends both; a plain string is shown as it is). */
+export function nameIn(name: Name | null | undefined, lang: Lang): string {
+  if (name === null || name === undefined) return '—';
+  return typeof name === 'string' ? name : name[lang];
 }

@@ -6,6 +6,7 @@ import type { FindingsResponse } from '../api';
 import { Chart, type ChartOption } from '../Chart';
 import { DashboardView, Empty, Panel, scaled, type ViewContext } from '../dashboard';
 import { formatMoney, formatPlain, moneyAxis } from '../format';
+import { nameIn } from '../labels';
 
 function rulesOption(data: FindingsResponse, view: ViewContext): ChartOption {
   const { t, lang } = view;
@@ -29,7 +30,7 @@ function rulesOption(data: FindingsResponse, view: ViewContext): ChartOption {
 
 export function FindingsPage() {
   return (
-    <DashboardView part="findings" title="findings.title" intro="findings.intro" needsNames>
+    <DashboardView part="findings" title="findings.title" intro="findings.intro">
       {(data, view) => {
         const { t, lang } = view;
         return (
@@ -60,12 +61,12 @@ export function FindingsPage() {
                           <td>
                             <code>{f.ruleId}</code>
                           </td>
-                          <td>{view.names.get(f.institutionId) ?? f.institutionId}</td>
+                          <td>{f.name ? nameIn(f.name, lang) : f.institutionId === null ? '—' : (view.names.get(f.institutionId) ?? f.institutionId)}</td>
                           <td>
-                            <code>{f.personId}</code>
+                            <code>{f.personId ?? '—'}</code>
                           </td>
                           <td className="num">{formatMoney(f.amountFen, lang)}</td>
-                          <td>{f.firstDate === f.lastDate ? f.firstDate : `${f.firstDate} – ${f.lastDate}`}</td>
+                          <td>{f.firstDate === f.lastDate || f.lastDate === null ? (f.firstDate ?? '—') : `${f.firstDate ?? '…'} – ${f.lastDate}`}</td>
                         </tr>
                       ))}
                     </tbody>

@@ -6,6 +6,7 @@
 import { Chart, type ChartOption } from '../Chart';
 import { DashboardView, Empty, FigureCards, Panel, scaled, type ViewContext } from '../dashboard';
 import { formatMoney, formatPlain, moneyAxis } from '../format';
+import { nameIn } from '../labels';
 import type { FundResponse } from '../api';
 
 const TOP = 15;
@@ -54,7 +55,7 @@ function outOption(data: FundResponse, view: ViewContext): ChartOption {
     tooltip: { trigger: 'axis', valueFormatter: (v) => `${formatPlain(Number(v))} ${axis.name}` },
     grid: { left: 8, right: 24, top: 24, bottom: 24, containLabel: true },
     xAxis: { type: 'value', name: axis.name },
-    yAxis: { type: 'category', data: rows.map((r) => r.name), axisLabel: { width: 140, overflow: 'truncate' } },
+    yAxis: { type: 'category', data: rows.map((r) => nameIn(r.name, lang)), axisLabel: { width: 140, overflow: 'truncate' } },
     series: [{ type: 'bar', name: view.t('fund.outFund'), data: rows.map((r) => scaled(r.fundFen, axis.divisor)) }],
   };
 }
@@ -91,7 +92,7 @@ export function FundPage() {
                     <tbody>
                       {data.outOfCounty.map((r) => (
                         <tr key={r.institutionId}>
-                          <td>{r.name}</td>
+                          <td>{nameIn(r.name, view.lang)}</td>
                           <td className="num">{formatMoney(r.fundFen, view.lang)}</td>
                           <td className="num">
                             {formatPlain(r.cases)}

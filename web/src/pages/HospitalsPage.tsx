@@ -7,17 +7,22 @@ import type { HospitalRow } from '../api';
 import { Chart, type ChartOption } from '../Chart';
 import { DashboardView, Empty, Panel, scaled, type ViewContext } from '../dashboard';
 import { formatMoney, formatPlain, formatShare, moneyAxis } from '../format';
-import { careLevel } from '../labels';
+import { careLevel, nameIn } from '../labels';
 
 const TOP = 15;
 
-const byRevenue = (rows: readonly HospitalRow[]) => [...rows].sort((a, b) => b.revenue.totalFen - a.revenue.totalFen);
+const total = (r: HospitalRow) => r.revenue.totalFen ?? 0;
+const byRevenue = (rows: readonly HospitalRow[]) => [...rows].sort((a, b) => total(b) - total(a));
+/** part ÷ total as a percentage with two decimals; '-' (no point) when either is unknown. */
+const pctOf = (part: number | null, whole: number | null): number | '-' => (part === null || !whole ? '-' : Math.round((part / whole) * 10000) / 100);
+const shareText = (part: number | null, whole: number | null) => (part === null || !whole ? '—' : formatShare(part / whole));
 
 function revenueOption(rows: readonly HospitalRow[], view: ViewContext): ChartOption {
   const { t } = view;
-  const top = byRevenue(rows.filter((r) => r.inCounty && r.revenue.totalFen > 0)).slice(0, TOP);
-  const share = (part: (r: HospitalRow) => number) => top.map((r) => Math.round((part(r) / r.revenue.totalFen) * 10000) / 100);
-  const parts: Array<[string, (r: HospitalRow) => number]> = [
+  const { lang } = view;
+  const top = byRevenue(rows.filter((r) => r.inCounty && total(r) > 0 && r.revenue.drugFen !== null)).slice(0, TOP);
+  const share = (part: (r: HospitalRow) => number | null) => top.map((r) => pctOf(part(r), r.revenue.totalFen));
+  const parts: Array<[string, (r: HospitalRow) => number | null]> = [
     [t('hospitals.drug'), (r) => r.revenue.drugFen],
     [t('hospitals.consumable'), (r) => r.revenue.consumableFen],
     [t('hospitals.examLab'), (r) => r.revenue.examLabFen],
@@ -27,7 +32,7 @@ function revenueOption(rows: readonly HospitalRow[], view: ViewContext): ChartOp
     tooltip: { trigger: 'axis', valueFormatter: (v) => formatShare(Number(v) / 100) },
     legend: { top: 0 },
     grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true },
-    xAxis: { type: 'category', data: top.map((r) => r.name), axisLabel: { rotate: 30, width: 90, overflow: 'truncate' } },
+    xAxis: { type: 'category', data: top.map((r) => nameIn(r.name, lang)), axisLabel: { rotate: 30, width: 90, overflow: 'truncate' } },
     yAxis: { type: 'value', name: '%', max: 100, axisLabel: { formatter: '{value}%' } },
     series: parts.map(([name, part]) => ({ type: 'bar' as const, stack: 'revenue', name, data: share(part) })),
   };
@@ -36,13 +41,13 @@ function revenueOption(rows: readonly HospitalRow[], view: ViewContext): ChartOp
 const drgRows = (rows: readonly HospitalRow[]) => byRevenue(rows.filter((r) => r.drgCases > 0)).slice(0, TOP);
 
 function cmiOption(rows: readonly HospitalRow[], view: ViewContext): ChartOption {
-  const { t } = view;
+  const { t, lang } = view;
   const top = drgRows(rows);
   return {
     tooltip: { trigger: 'axis', valueFormatter: (v) => formatPlain(Number(v)) },
     legend: { top: 0 },
     grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true },
-    xAxis: { type: 'category', data: top.map((r) => r.name), axisLabel: { rotate: 30, width: 90, overflow: 'truncate' } },
+    xAxis: { type: 'category', data: top.map((r) => nameIn(r.name, lang)), axisLabel: { rotate: 30, width: 90, overflow: 'truncate' } },
     yAxis: { type: 'value', name: t('hospitals.index') },
     series: [
       { type: 'bar', name: 'CMI', data: top.map((r) => r.cmi ?? '-') },
@@ -65,11 +70,11 @@ function paymentOption(rows: readonly HospitalRow[], view: ViewContext): ChartOp
     tooltip: { trigger: 'axis', valueFormatter: (v) => `${formatPlain(Number(v))} ${axis.name}` },
     legend: { top: 0 },
     grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true },
-    xAxis: { type: 'category', data: top.map((r) => r.name), axisLabel: { rotate: 30, width: 90, overflow: 'truncate' } },
+    xAxis: { type: 'category', data: top.map((r) => nameIn(r.name, lang)), axisLabel: { rotate: 30, width: 90, overflow: 'truncate' } },
     yAxis: { type: 'value', name: axis.name },
     series: [
-      { type: 'bar', name: t('hospitals.drgPayment'), data: top.map((r) => scaled(r.drgPaymentFen, axis.divisor)) },
-      { type: 'bar', name: t('hospitals.drgCharges'), data: top.map((r) => scaled(r.drgChargesFen, axis.divisor)) },
+      { type: 'bar', name: t('hospitals.drgPayment'), data: top.map((r) => (r.drgPaymentFen === null ? '-' : scaled(r.drgPaymentFen, axis.divisor))) },
+      { type: 'bar', name: t('hospitals.drgCharges'), data: top.map((r) => (r.drgChargesFen === null ? '-' : scaled(r.drgChargesFen, axis.divisor))) },
     ],
   };
 }
@@ -99,11 +104,11 @@ function HospitalTable({ rows, view }: { rows: readonly HospitalRow[]; view: Vie
         <tbody>
           {byRevenue(rows).map((r) => (
             <tr key={r.id} data-testid="hospital-row">
-              <td>{r.name}</td>
-              <td>{careLevel(r.level, t)}</td>
-              <td className="num">{formatMoney(r.revenue.totalFen, lang)}</td>
-              <td className="num">{r.revenue.totalFen > 0 ? formatShare(r.revenue.drugFen / r.revenue.totalFen) : '—'}</td>
-              <td className="num">{r.revenue.totalFen > 0 ? formatShare(r.revenue.serviceFen / r.revenue.totalFen) : '—'}</td>
+              <td>{nameIn(r.name, lang)}</td>
+              <td>{r.level === null ? '—' : careLevel(r.level, t)}</td>
+              <td className="num">{r.revenue.totalFen === null ? '—' : formatMoney(r.revenue.totalFen, lang)}</td>
+              <td className="num">{shareText(r.revenue.drugFen, r.revenue.totalFen)}</td>
+              <td className="num">{shareText(r.revenue.serviceFen, r.revenue.totalFen)}</td>
               <td className="num">{index(r.cmi)}</td>
               <td className="num">{index(r.costIndex)}</td>
               <td className="num">{index(r.timeIndex)}</td>
@@ -111,7 +116,7 @@ function HospitalTable({ rows, view }: { rows: readonly HospitalRow[]; view: Vie
                 {formatPlain(r.drgCases)}
                 <span className="unit">{t('unit.cases')}</span>
               </td>
-              <td className="num">{r.drgCases > 0 ? formatMoney(r.drgPaymentFen - r.drgChargesFen, lang) : '—'}</td>
+              <td className="num">{r.drgCases > 0 && r.drgPaymentFen !== null && r.drgChargesFen !== null ? formatMoney(r.drgPaymentFen - r.drgChargesFen, lang) : '—'}</td>
             </tr>
           ))}
         </tbody>

@@ -6,17 +6,19 @@
 import type { IndicatorRow, IndicatorsResponse } from '../api';
 import { Chart, type ChartOption } from '../Chart';
 import { DashboardView, Empty, openTraceOf, Panel, withQuery, type ViewContext } from '../dashboard';
-import { formatFigure, formatPlain } from '../format';
+import { formatFen, formatFigure, formatPlain } from '../format';
 import { directionOf, knownUnit } from '../labels';
 import type { Lang } from '../i18n';
 import type { Translate } from '../lang';
 import { navigate, useLocation } from '../router';
 
 /** An indicator's value in its unit: the value is already × factor (a percentage when factor is 100). */
-export function formatIndicator(value: number | null, unit: string, factor: number, t: Translate, lang: Lang): string {
+export function formatIndicator(value: number | null, unit: string | null, factor: number | null, t: Translate, lang: Lang): string {
   if (value === null) return '—';
   if (unit === '%' || unit === 'percent' || (unit === 'ratio' && factor === 100)) return `${formatPlain(value)}%`;
-  if (unit === '‰' || (unit === 'per_1000' && factor === 1000)) return `${formatPlain(value)}‰`;
+  if (unit === '‰' || unit === 'permille' || (unit === 'per_1000' && factor === 1000)) return `${formatPlain(value)}‰`;
+  if (unit === 'fen_per_capita') return `${formatFen(Math.round(value))}${t('unit.perPerson')}`;
+  if (unit === null) return formatPlain(value);
   const known = knownUnit(unit);
   if (known) {
     const f = formatFigure(value, known, t, lang);
@@ -25,12 +27,35 @@ export function formatIndicator(value: number | null, unit: string, factor: numb
   return `${formatPlain(value)} ${unit}`;
 }
 
-/** How far the actual value reaches the target, as a percentage (100 = on target), by direction. */
+/** How far the actual value reaches a single target, as a percentage (100 = on target), by direction. */
 function attainment(r: IndicatorRow): number | null {
-  if (r.value === null || r.target === null || r.target === 0) return null;
+  if (r.value === null || typeof r.target !== 'number' || r.target === 0) return null;
   const dir = directionOf(r.direction);
-  if (dir === 'lower') return r.value === 0 ? null : Math.round((r.target / r.value) * 10000) / 100;
+  if (dir === 'none') return null;
+  if (dir === 'lower') return r.value <= 0 ? null : Math.round((r.target / r.value) * 10000) / 100;
   return Math.round((r.value / r.target) * 10000) / 100;
+}
+
+/** The target as text: "≥ 90%", "≤ 10%" or a range "0%–10%". */
+function targetText(r: IndicatorRow, t: Translate, lang: Lang): string {
+  const f = (v: number) => formatIndicator(v, r.unit, r.factor, t, lang);
+  if (r.target === null) return '—';
+  if (typeof r.target === 'number') {
+    const arrow = { higher: '≥ ', lower: '≤ ', none: '' }[directionOf(r.direction)];
+    return `${arrow}${f(r.target)}`;
+  }
+  const { min, max } = r.target;
+  if (min !== undefined && max !== undefined) return `${f(min)} – ${f(max)}`;
+  if (min !== undefined) return `≥ ${f(min)}`;
+  if (max !== undefined) return `≤ ${f(max)}`;
+  return '—';
+}
+
+/** The target lines of a trend chart: one for a single target, two for a range. */
+function targetLines(r: IndicatorRow): number[] {
+  if (r.target === null) return [];
+  if (typeof r.target === 'number') return [r.target];
+  return [r.target.min, r.target.max].filter((v): v is number => v !== undefined);
 }
 
 function attainmentOption(rows: readonly IndicatorRow[], view: ViewContext): ChartOption {
@@ -66,8 +91,8 @@ function trendOption(r: IndicatorRow, view: ViewContext): ChartOption {
         name: r.label[lang],
         data: r.trend.map((p) => p.value ?? '-'),
         symbolSize: 8,
-        ...(r.target !== null
-          ? { markLine: { silent: true, symbol: 'none', data: [{ yAxis: r.target, name: t('indicators.target') }], lineStyle: { type: 'dashed', color: '#c2410c' }, label: { formatter: `${t('indicators.target')} ${formatPlain(r.target)}` } } }
+        ...(targetLines(r).length > 0
+          ? { markLine: { silent: true, symbol: 'none', data: targetLines(r).map((y) => ({ yAxis: y })), lineStyle: { type: 'dashed', color: '#c2410c' }, label: { formatter: (p: { value?: unknown }) => `${t('indicators.target')} ${formatIndicator(Number(p.value), r.unit, r.factor, t, lang)}`, position: 'insideEndTop' } } }
           : {}),
       },
     ],
@@ -107,7 +132,6 @@ function Met({ met, t }: { met: boolean | null; t: Translate }) {
 function IndicatorTable({ rows, view }: { rows: readonly IndicatorRow[]; view: ViewContext }) {
   const { t, lang } = view;
   if (rows.length === 0) return <Empty />;
-  const arrow = (d: string) => ({ higher: '≥', lower: '≤', none: '' })[directionOf(d)];
   return (
     <div className="table-wrap">
       <table className="grid data-table">
@@ -134,10 +158,10 @@ function IndicatorTable({ rows, view }: { rows: readonly IndicatorRow[]; view: V
                 )}
                 {r.reason && <div className="muted step-note">{r.reason}</div>}
               </td>
-              <td>{r.set}</td>
+              <td>{r.set ?? '—'}</td>
               <td className="num">{formatIndicator(r.value, r.unit, r.factor, t, lang)}</td>
               <td className="num">
-                {r.target === null ? '—' : `${arrow(r.direction)} ${formatIndicator(r.target, r.unit, r.factor, t, lang)}`}
+                {targetText(r, t, lang)}
               </td>
               <td>
                 <Met met={r.met} t={t} />
@@ -155,9 +179,9 @@ function assessmentOption(data: IndicatorsResponse, view: ViewContext): ChartOpt
   const { t, lang } = view;
   const label = new Map(data.indicators.map((r) => [r.id, r.label[lang]]));
   const trace = new Map(data.indicators.map((r) => [r.id, r.trace]));
-  const items = data.assessment.items;
+  const items = data.assessment?.items ?? [];
   const withTrace = (id: string, value: number) => {
-    const tr = trace.get(id) ?? data.assessment.trace;
+    const tr = trace.get(id) ?? data.assessment?.trace;
     return tr ? { value, trace: tr } : { value };
   };
   return {
@@ -181,8 +205,8 @@ export function IndicatorsPage() {
         const rows = data.indicators;
         const met = rows.filter((r) => r.met === true).length;
         const judged = rows.filter((r) => r.met !== null).length;
-        const score = data.assessment.score;
-        const scoreTrace = data.assessment.trace;
+        const score = data.assessment?.score ?? null;
+        const scoreTrace = data.assessment?.trace;
         return (
           <>
             <div className="figures" data-testid="figures">

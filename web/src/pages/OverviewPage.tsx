@@ -98,6 +98,11 @@ export function OverviewPage() {
         return (
           <>
             <FigureCards figures={data.headline} view={view} />
+            {data.linkage === false && (
+              <p className="notice" data-testid="no-linkage">
+                {view.t('overview.noLinkage', { year: data.year })}
+              </p>
+            )}
             <div className="panels">
               <Panel title={view.t('overview.loop')} wide>
                 <Loop loop={data.loop} year={data.year} view={view} />

@@ -6,18 +6,20 @@ import type { PricesResponse } from '../api';
 import { Chart, type ChartOption } from '../Chart';
 import { DashboardView, Empty, FigureCards, Panel, scaled, type ViewContext } from '../dashboard';
 import { formatFen, formatMoney, formatPlain, formatShare, moneyAxis } from '../format';
-import { careLevel } from '../labels';
+import { careLevel, nameIn } from '../labels';
 
 const TOP = 20;
 
 function itemsOption(data: PricesResponse, view: ViewContext): ChartOption {
-  const top = [...data.items].sort((a, b) => Math.abs(b.changeRate) - Math.abs(a.changeRate)).slice(0, TOP).reverse();
+  const { lang } = view;
+  const rate = (r: number | null) => Math.abs(r ?? 0);
+  const top = [...data.items].filter((i) => i.changeRate !== null).sort((a, b) => rate(b.changeRate) - rate(a.changeRate)).slice(0, TOP).reverse();
   return {
     tooltip: { trigger: 'axis', valueFormatter: (v) => formatShare(Number(v) / 100) },
     grid: { left: 8, right: 24, top: 24, bottom: 24, containLabel: true },
     xAxis: { type: 'value', name: '%', axisLabel: { formatter: '{value}%' } },
-    yAxis: { type: 'category', data: top.map((i) => `${i.name} · ${careLevel(i.level, view.t)}`), axisLabel: { width: 170, overflow: 'truncate' } },
-    series: [{ type: 'bar', name: view.t('prices.changeRate'), data: top.map((i) => Math.round(i.changeRate * 10000) / 100) }],
+    yAxis: { type: 'category', data: top.map((i) => `${nameIn(i.name, lang)} · ${careLevel(i.level, view.t)}`), axisLabel: { width: 170, overflow: 'truncate' } },
+    series: [{ type: 'bar', name: view.t('prices.changeRate'), data: top.map((i) => Math.round((i.changeRate ?? 0) * 10000) / 100) }],
   };
 }
 
@@ -29,7 +31,7 @@ function impactOption(data: PricesResponse, view: ViewContext): ChartOption {
     tooltip: { trigger: 'axis', valueFormatter: (v) => `${formatPlain(Number(v))} ${axis.name}` },
     legend: { top: 0 },
     grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true },
-    xAxis: { type: 'category', data: top.map((r) => r.name), axisLabel: { rotate: 30, width: 90, overflow: 'truncate' } },
+    xAxis: { type: 'category', data: top.map((r) => nameIn(r.name, lang)), axisLabel: { rotate: 30, width: 90, overflow: 'truncate' } },
     yAxis: { type: 'value', name: axis.name },
     series: [
       { type: 'bar', name: t('prices.revenueChange'), data: top.map((r) => scaled(r.revenueChangeFen, axis.divisor)) },
@@ -74,13 +76,13 @@ export function PricesPage() {
                         {data.items.map((i) => (
                           <tr key={`${i.serviceId}|${i.level}`}>
                             <td>
-                              {i.name} <code className="muted">{i.serviceId}</code>
+                              {nameIn(i.name, lang)} <code className="muted">{i.serviceId}</code>
                             </td>
                             <td>{careLevel(i.level, t)}</td>
                             <td>{i.category}</td>
                             <td className="num">{formatFen(i.oldFen)}</td>
                             <td className="num">{formatFen(i.newFen)}</td>
-                            <td className={`num ${i.changeRate >= 0 ? 'up' : 'down'}`}>{formatShare(i.changeRate)}</td>
+                            <td className={`num ${(i.changeRate ?? 0) >= 0 ? 'up' : 'down'}`}>{i.changeRate === null ? '—' : formatShare(i.changeRate)}</td>
                           </tr>
                         ))}
                       </tbody>
@@ -105,7 +107,7 @@ export function PricesPage() {
                       <tbody>
                         {data.impact.map((r) => (
                           <tr key={r.institutionId}>
-                            <td>{r.name}</td>
+                            <td>{nameIn(r.name, lang)}</td>
                             <td className="num">{formatMoney(r.revenueChangeFen, lang)}</td>
                             <td className="num">{formatMoney(r.fundChangeFen, lang)}</td>
                             <td className="num">{formatMoney(r.patientChangeFen, lang)}</td>

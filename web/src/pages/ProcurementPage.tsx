@@ -6,12 +6,13 @@ import type { ProcurementResponse } from '../api';
 import { Chart, type ChartOption } from '../Chart';
 import { DashboardView, Empty, FigureCards, Panel, scaled, type ViewContext } from '../dashboard';
 import { formatMoney, formatPlain, formatShare, moneyAxis } from '../format';
+import { nameIn } from '../labels';
 
 const TOP = 15;
 
 function completionOption(data: ProcurementResponse, view: ViewContext): ChartOption {
   const { t } = view;
-  const pct = (r: number) => Math.round(r * 10000) / 100;
+  const pct = (r: number | null) => (r === null ? '-' : Math.round(r * 10000) / 100);
   return {
     tooltip: { trigger: 'axis', valueFormatter: (v) => formatShare(Number(v) / 100) },
     legend: { top: 0 },
@@ -32,7 +33,7 @@ function savingsOption(data: ProcurementResponse, view: ViewContext): ChartOptio
     tooltip: { trigger: 'axis', valueFormatter: (v) => `${formatPlain(Number(v))} ${axis.name}` },
     grid: { left: 8, right: 24, top: 24, bottom: 24, containLabel: true },
     xAxis: { type: 'value', name: axis.name },
-    yAxis: { type: 'category', data: top.map((p) => p.name), axisLabel: { width: 150, overflow: 'truncate' } },
+    yAxis: { type: 'category', data: top.map((p) => nameIn(p.name, view.lang)), axisLabel: { width: 150, overflow: 'truncate' } },
     series: [{ type: 'bar', name: view.t('procurement.saving'), data: top.map((p) => scaled(p.savingFen, axis.divisor)) }],
   };
 }
@@ -58,7 +59,7 @@ function ProductTable({ data, view }: { data: ProcurementResponse; view: ViewCon
         <tbody>
           {data.products.map((p) => (
             <tr key={`${p.batch}|${p.id}`} className={p.alert ? 'row-alert' : undefined}>
-              <td>{p.name}</td>
+              <td>{nameIn(p.name, lang)}</td>
               <td>{p.batch}</td>
               <td className="num">
                 {formatPlain(p.agreedQty)}
@@ -68,10 +69,10 @@ function ProductTable({ data, view }: { data: ProcurementResponse; view: ViewCon
                 {formatPlain(p.purchasedQty)}
                 <span className="unit">{t('unit.minUnits')}</span>
               </td>
-              <td className="num">{formatShare(p.completion)}</td>
-              <td className="num">{formatShare(p.timeProgress)}</td>
+              <td className="num">{p.completion === null ? '—' : formatShare(p.completion)}</td>
+              <td className="num">{p.timeProgress === null ? '—' : formatShare(p.timeProgress)}</td>
               <td className="num">{formatMoney(p.savingFen, lang)}</td>
-              <td>{p.alert ? <span className="badge badge-alert">{typeof p.alert === 'string' ? p.alert : t('procurement.behind')}</span> : null}</td>
+              <td>{p.alert ? <span className="badge badge-alert">{t('procurement.behind')}</span> : null}</td>
             </tr>
           ))}
         </tbody>

@@ -4,7 +4,8 @@
  */
 import type { SalaryResponse } from '../api';
 import { Chart, type ChartOption } from '../Chart';
-import { DashboardView, Empty, FigureCards, Panel, scaled, type ViewContext } from '../dashboard';
+import { DashboardView, Empty, FigureCards, openTraceOf, Panel, scaled, type ViewContext } from '../dashboard';
+import { nameIn } from '../labels';
 import { formatMoney, formatPlain, moneyAxis } from '../format';
 
 const TOP = 15;
@@ -17,11 +18,11 @@ function budgetOption(data: SalaryResponse, view: ViewContext): ChartOption {
     tooltip: { trigger: 'axis', valueFormatter: (v) => `${formatPlain(Number(v))} ${axis.name}` },
     legend: { top: 0 },
     grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true },
-    xAxis: { type: 'category', data: top.map((r) => r.name), axisLabel: { rotate: 30, width: 90, overflow: 'truncate' } },
+    xAxis: { type: 'category', data: top.map((r) => nameIn(r.name, lang)), axisLabel: { rotate: 30, width: 90, overflow: 'truncate' } },
     yAxis: { type: 'value', name: axis.name },
     series: [
-      { type: 'bar', name: t('salary.budget'), data: top.map((r) => scaled(r.budgetFen, axis.divisor)) },
-      { type: 'bar', name: t('salary.paid'), data: top.map((r) => scaled(r.paidFen, axis.divisor)) },
+      { type: 'bar', name: t('salary.budget'), data: top.map((r) => ({ value: scaled(r.budgetFen, axis.divisor), ...(r.trace?.budget ? { trace: r.trace.budget } : {}) })) },
+      { type: 'bar', name: t('salary.paid'), data: top.map((r) => ({ value: scaled(r.paidFen, axis.divisor), ...(r.trace?.distribution ? { trace: r.trace.distribution } : {}) })) },
       { type: 'bar', name: t('salary.msr'), data: top.map((r) => scaled(r.msrFen, axis.divisor)) },
     ],
   };
@@ -54,7 +55,7 @@ export function SalaryPage() {
             <FigureCards figures={data.figures} view={view} />
             <div className="panels">
               <Panel title={t('salary.budgets')} note={data.institutions.length > TOP ? t('dash.topN', { n: TOP }) : undefined}>
-                <Chart testId="chart-salary-budget" option={budgetOption(data, view)} height={300} />
+                <Chart testId="chart-salary-budget" option={budgetOption(data, view)} height={300} onClick={openTraceOf(view)} clickable />
               </Panel>
               <Panel title={t('salary.distribution')}>
                 <Chart testId="chart-salary-distribution" option={distributionOption(data, view)} height={300} />
@@ -79,7 +80,7 @@ export function SalaryPage() {
                       <tbody>
                         {data.institutions.map((r) => (
                           <tr key={r.id}>
-                            <td>{r.name}</td>
+                            <td>{nameIn(r.name, lang)}</td>
                             <td>{r.tier}</td>
                             <td className="num">{formatMoney(r.msrFen, lang)}</td>
                             <td className="num">{formatMoney(r.budgetFen, lang)}</td>
