@@ -1,0 +1,265 @@
+/**
+ * The dashboard in a real browser (issue 7 §3): the server holds a small county that is settled, its
+ * linkage computed and its indicators evaluated, with the dashboard snapshots built, and serves the
+ * built app from web/dist; Debian's Chromium opens every page through playwright-core. Needs
+ * `npm run build` first. Without /usr/bin/chromium the suite is skipped, except in CI where it fails.
+ * Screenshots go to test-results/ (not committed).
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { WEB_DIST } from './app.js';
+import { DASHBOARD_YEAR, startDashboardApp } from './test-support/dashboard-app.js';
+import type { SettledApp } from './test-support/settled-app.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const IN_CI = process.env.CI === 'true';
+const HAVE_CHROMIUM = existsSync(CHROMIUM);
+const RESULTS = fileURLToPath(new URL('../../test-results/', import.meta.url));
+
+if (!HAVE_CHROMIUM && !IN_CI) {
+  console.warn(`dashboard-web.test.ts skipped: ${CHROMIUM} is missing (apt-get install chromium fonts-noto-cjk to run it)`);
+}
+
+/** Every dashboard page: its path, the snapshot it shows and the charts it draws. */
+const PAGES = [
+  { path: '/overview', part: 'overview', charts: ['chart-structure'] },
+  { path: '/fund', part: 'fund', charts: ['chart-fund-months', 'chart-fund-flow', 'chart-fund-out'] },
+  { path: '/hospitals', part: 'hospitals', charts: ['chart-revenue', 'chart-cmi', 'chart-drg-payment'] },
+  { path: '/procurement', part: 'procurement', charts: ['chart-completion', 'chart-savings'] },
+  { path: '/prices', part: 'prices', charts: ['chart-price-items', 'chart-price-impact'] },
+  { path: '/salary', part: 'salary', charts: ['chart-salary-budget', 'chart-salary-distribution'] },
+  { path: '/indicators', part: 'indicators', charts: ['chart-attainment', 'chart-indicator-trend', 'chart-assessment'] },
+  { path: '/supervision', part: 'findings', charts: ['chart-findings-rules'] },
+] as const;
+
+interface Figure {
+  id: string;
+  label: { zh: string; en: string };
+  trace?: string;
+}
+interface Trace {
+  rule: string;
+  params: Array<{ path: string; effectiveFrom: string }>;
+}
+
+const query = `jurisdiction=demo&year=${DASHBOARD_YEAR}`;
+
+describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('the dashboard in Chromium', () => {
+  let server: SettledApp | undefined;
+  let browser: Browser | undefined;
+  let base: string;
+
+  beforeAll(async () => {
+    if (!HAVE_CHROMIUM) throw new Error(`${CHROMIUM} is missing; CI needs Debian's chromium and fonts-noto-cjk`);
+    if (!existsSync(`${WEB_DIST}index.html`)) throw new Error('web/dist/index.html is missing: run `npm run build` before this test');
+    server = await startDashboardApp({ population: 3000, seed: 11 });
+    base = server.base;
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    mkdirSync(RESULTS, { recursive: true });
+  }, 240_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  /** A fresh page (own storage, so Chinese is the default) that records every browser-side problem. */
+  async function openPage(viewport = { width: 1366, height: 768 }): Promise<{ page: Page; problems: string[] }> {
+    if (!browser) throw new Error('no browser');
+    const context = await browser.newContext({ viewport });
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} ${r.failure()?.errorText ?? ''}`));
+    page.on('response', (r) => {
+      if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`);
+    });
+    return { page, problems };
+  }
+
+  async function getJson<T>(path: string): Promise<T> {
+    const res = await fetch(base + path);
+    expect(res.status, path).toBe(200);
+    return (await res.json()) as T;
+  }
+
+  /** The page's content is wider than its box: the page would scroll sideways. (Browser code as text:
+   * this file is compiled without the DOM library.) */
+  function overflow(page: Page): Promise<string[]> {
+    return page.evaluate<string[]>(`(() => {
+      const out = [];
+      const doc = document.documentElement;
+      if (doc.scrollWidth > doc.clientWidth + 1) out.push('document ' + doc.scrollWidth + ' > ' + doc.clientWidth);
+      for (const el of document.querySelectorAll('.page, .main')) {
+        if (el.scrollWidth > el.clientWidth + 1) out.push(el.className + ' ' + el.scrollWidth + ' > ' + el.clientWidth);
+      }
+      return out;
+    })()`);
+  }
+
+  test('The first page opens on the overview with its figures in under 2 seconds', async () => {
+    const { page, problems } = await openPage();
+    try {
+      await page.goto(`${base}/`);
+      // Polled in the page; its value is performance.now() (ms since navigation start) when it holds.
+      const ms = await page.waitForFunction(`(() => {
+        const figure = document.querySelector('[data-testid="loop"] [data-testid="figure"]');
+        return figure !== null && figure.getBoundingClientRect().height > 0 && performance.now();
+      })()`);
+      const elapsed = Math.round((await ms.jsonValue()) as number);
+      console.log(`first page load (navigation start → overview figures visible): ${elapsed} ms`);
+      expect(elapsed).toBeLessThan(2000);
+      expect(new URL(page.url()).pathname).toBe('/overview');
+      expect(await page.locator('html').getAttribute('lang')).toBe('zh-CN');
+      expect(problems).toEqual([]);
+    } finally {
+      await page.context().close();
+    }
+  });
+
+  test('Every page draws each of its charts with data, shows a unit with every figure, and logs no error', async () => {
+    const { page, problems } = await openPage();
+    try {
+      for (const p of PAGES) {
+        await page.goto(`${base}${p.path}?${query}`);
+        await page.getByTestId('dash-body').waitFor();
+        const charts = page.locator('[data-testid^="chart-"]');
+        const ids = await charts.evaluateAll((els: Array<{ getAttribute(name: string): string | null }>) => els.map((e) => e.getAttribute('data-testid') ?? ''));
+        expect(ids.sort(), p.path).toEqual([...p.charts].sort());
+        for (const id of p.charts) {
+          const points = Number(await page.getByTestId(id).getAttribute('data-points'));
+          expect(points, `${p.path} ${id} has data points`).toBeGreaterThan(0);
+          await expect.poll(() => page.getByTestId(id).locator('canvas').count(), { message: `${p.path} ${id} is drawn` }).toBeGreaterThan(0);
+        }
+        for (const value of await page.locator('[data-testid="figure"] .figure-value').allTextContents()) {
+          expect(value, `${p.path}: a figure without its unit`).toMatch(/¥|%|万元|\p{L}|^—$/u);
+        }
+        await page.waitForTimeout(300); // let the charts' entry animation finish before the screenshot
+        await page.screenshot({ path: `${RESULTS}dashboard${p.path.replace('/', '-')}.png`, fullPage: true });
+      }
+      expect(problems).toEqual([]);
+    } finally {
+      await page.context().close();
+    }
+  });
+
+  test('A figure opens its trace: the rule, and a parameter with its effective date', async () => {
+    // A loop figure whose trace names at least one parameter, as the API has it.
+    const overview = await getJson<{ loop: Figure[] }>(`/api/dashboard/demo/${DASHBOARD_YEAR}/overview`);
+    let chosen: { figure: Figure; trace: Trace } | undefined;
+    for (const figure of overview.loop) {
+      if (!figure.trace) continue;
+      const trace = await getJson<Trace>(`/api/dashboard/demo/${DASHBOARD_YEAR}/trace/${encodeURIComponent(figure.trace)}`);
+      if (trace.params.length > 0) {
+        chosen = { figure, trace };
+        break;
+      }
+    }
+    if (!chosen) throw new Error('no overview figure has a trace with parameters');
+    const { figure, trace } = chosen;
+    const param = trace.params[0];
+    if (!param) throw new Error('unreachable');
+
+    const { page, problems } = await openPage();
+    try {
+      await page.goto(`${base}/overview?${query}`);
+      await page.locator(`[data-testid="loop"] [data-figure="${figure.id}"]`).click();
+      const drawer = page.getByTestId('trace-drawer');
+      await expect.poll(() => drawer.getByTestId('trace-rule').textContent()).toBe(trace.rule);
+      expect(new URL(page.url()).searchParams.get('trace')).toBe(figure.trace);
+      const row = drawer.getByTestId('trace-param').filter({ hasText: param.path }).first();
+      expect(await row.getByTestId('trace-param-date').textContent()).toBe(param.effectiveFrom);
+      await page.screenshot({ path: `${RESULTS}dashboard-trace.png` });
+
+      await page.keyboard.press('Escape');
+      await expect.poll(() => drawer.count()).toBe(0);
+      expect(new URL(page.url()).searchParams.get('trace')).toBeNull();
+      expect(problems).toEqual([]);
+    } finally {
+      await page.context().close();
+    }
+  });
+
+  test('The language switch turns the pages, the figures and the sidebar into English', async () => {
+    const fund = await getJson<{ figures: Figure[] }>(`/api/dashboard/demo/${DASHBOARD_YEAR}/fund`);
+    const first = fund.figures[0];
+    if (!first) throw new Error('the fund page has no figures');
+    const { page, problems } = await openPage();
+    try {
+      await page.goto(`${base}/fund?${query}`);
+      await page.getByTestId('dash-body').waitFor();
+      expect(await page.locator(`[data-figure="${first.id}"] .figure-label`).textContent()).toBe(first.label.zh);
+      await page.getByTestId('lang-switch').click();
+      await expect.poll(() => page.locator(`[data-figure="${first.id}"] .figure-label`).textContent()).toBe(first.label.en);
+      expect(await page.locator('html').getAttribute('lang')).toBe('en');
+      expect(await page.locator('h1').textContent()).toBe('Insurance fund');
+      const nav = await page.getByTestId('nav').textContent();
+      for (const label of ['Overview', 'Fund', 'Hospitals', 'Procurement', 'Indicators', 'Parameters']) expect(nav).toContain(label);
+      await page.screenshot({ path: `${RESULTS}dashboard-fund-en.png`, fullPage: true });
+      expect(problems).toEqual([]);
+    } finally {
+      await page.context().close();
+    }
+  });
+
+  test('Every page fits a 1366×768 screen and a 768×1024 tablet without sideways scrolling', async () => {
+    for (const viewport of [
+      { width: 1366, height: 768 },
+      { width: 768, height: 1024 },
+    ]) {
+      const { page, problems } = await openPage(viewport);
+      try {
+        for (const p of PAGES) {
+          await page.goto(`${base}${p.path}?${query}`);
+          await page.getByTestId('dash-body').waitFor();
+          expect(await overflow(page), `${p.path} at ${viewport.width}×${viewport.height}`).toEqual([]);
+        }
+        await page.goto(`${base}/overview?${query}`);
+        await page.getByTestId('dash-body').waitFor();
+        await page.waitForTimeout(300);
+        await page.screenshot({ path: `${RESULTS}dashboard-overview-${viewport.width}x${viewport.height}.png`, fullPage: true });
+        expect(problems).toEqual([]);
+      } finally {
+        await page.context().close();
+      }
+    }
+  });
+
+  test('The filters live in the URL: an institution narrows the hospitals, a year without data says which command makes it', async () => {
+    const all = await getJson<{ institutions: Array<{ id: string; drgCases: number }> }>(`/api/dashboard/demo/${DASHBOARD_YEAR}/hospitals`);
+    const one = all.institutions.find((i) => i.drgCases > 0) ?? all.institutions[0];
+    if (!one) throw new Error('no institutions');
+    const { page, problems } = await openPage();
+    try {
+      await page.goto(`${base}/hospitals?${query}`);
+      await page.getByTestId('dash-body').waitFor();
+      expect(await page.getByTestId('hospital-row').count()).toBe(all.institutions.length);
+      await page.getByTestId('institution-select').selectOption(one.id);
+      await expect.poll(() => page.getByTestId('hospital-row').count()).toBe(1);
+      expect(new URL(page.url()).searchParams.get('institution')).toBe(one.id);
+
+      // The sidebar carries the filters to the next page.
+      await page.getByTestId('nav').getByText('薪酬', { exact: true }).click();
+      await page.getByTestId('dash-body').waitFor();
+      expect(new URL(page.url()).searchParams.get('institution')).toBe(one.id);
+      expect(new URL(page.url()).searchParams.get('year')).toBe(String(DASHBOARD_YEAR));
+
+      await page.getByTestId('year-input').fill(String(DASHBOARD_YEAR - 1));
+      await expect.poll(() => page.getByTestId('error').textContent()).toContain('404');
+      expect(await page.getByTestId('error').textContent()).toContain('sanyi');
+      expect(new URL(page.url()).searchParams.get('year')).toBe(String(DASHBOARD_YEAR - 1));
+      expect(problems.every((p) => p.startsWith('HTTP 404') || p.includes('404 (Not Found)'))).toBe(true);
+    } finally {
+      await page.context().close();
+    }
+  });
+});
