@@ -330,7 +330,10 @@ export function chooseScore(stored: StoredAssessments, year: number, institution
   const a = own ?? stored.county;
   if (a) {
     const whose = own ? `institution ${institutionId}'s ` : institutionId === null ? '' : `county (institution ${institutionId} has none): `;
-    return { score: a.score, source: 'assessment', note: `${whose}assessment ${a.schemeId} of ${year} (stored ${a.storedAt})` };
+    // A score is 0–100; item points rounded half-up may add up to a hundredth more.
+    const score = Math.min(100, Math.max(0, a.score));
+    const clamped = score !== a.score ? `, ${a.score} taken as ${score}` : '';
+    return { score, source: 'assessment', note: `${whose}assessment ${a.schemeId} of ${year} (stored ${a.storedAt}${clamped})` };
   }
   return { score: parameter.value, source: 'parameter', note: `no assessment stored: parameter ${parameter.path}` };
 }
