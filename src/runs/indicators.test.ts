@@ -19,7 +19,7 @@ import { seedJurisdictions } from './seed.js';
 import { settleYear, type SettleSummary } from './settle.js';
 import { linkageYear, type LinkageResult } from './linkage.js';
 import { indicatorsYear, type IndicatorsResult } from './indicators.js';
-import { readItems } from './indicator-items.js';
+import { chooseScore, readItems } from './indicator-items.js';
 import { histogram, readSnapshot, readTrace } from './dashboard.js';
 import { NotSettledError } from './settlement-read.js';
 
@@ -156,5 +156,16 @@ describe('the salary histogram', () => {
     const w = h[0]!.toFen - h[0]!.fromFen;
     expect(h.every((b) => b.toFen - b.fromFen === w)).toBe(true);
     expect(h.at(-1)!.toFen).toBeGreaterThan(12_345_678);
+  });
+});
+
+describe('the score that applies', () => {
+  const stored = { county: { schemeId: 'county_community', score: 72.5, storedAt: '2026-01-02T00:00:00.000Z' }, institutions: new Map([['CGH', { schemeId: 'institution', score: 100.01, storedAt: '2026-01-02T00:00:00.000Z' }]]) };
+  const param = { value: 85, path: 'package.assessmentScore' };
+  test('An institution’s own score, else the county’s, else the parameter; above 100 is taken as 100', () => {
+    expect(chooseScore(stored, 2025, 'CGH', param)).toEqual({ score: 100, source: 'assessment', note: "institution CGH's assessment institution of 2025 (stored 2026-01-02T00:00:00.000Z, 100.01 taken as 100)" });
+    expect(chooseScore(stored, 2025, 'T01', param).score).toBe(72.5);
+    expect(chooseScore(stored, 2025, null, param).note).toBe('assessment county_community of 2025 (stored 2026-01-02T00:00:00.000Z)');
+    expect(chooseScore({ county: null, institutions: new Map() }, 2025, 'CGH', param)).toEqual({ score: 85, source: 'parameter', note: 'no assessment stored: parameter package.assessmentScore' });
   });
 });
