@@ -106,6 +106,19 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('the dashboard in Chromium', () => {
     })()`);
   }
 
+  /** A screenshot of the whole page: the page scrolls inside its frame, so the window grows to hold it. */
+  async function screenshot(page: Page, name: string): Promise<void> {
+    const size = page.viewportSize() ?? { width: 1366, height: 768 };
+    const height = await page.evaluate<number>(`(() => {
+      const el = document.querySelector('.page');
+      return el ? el.scrollHeight + el.getBoundingClientRect().top : document.documentElement.scrollHeight;
+    })()`);
+    await page.setViewportSize({ width: size.width, height: Math.min(Math.max(size.height, Math.ceil(height)), 6000) });
+    await page.waitForTimeout(400); // the charts follow the new size, then finish their animation
+    await page.screenshot({ path: `${RESULTS}${name}.png` });
+    await page.setViewportSize(size);
+  }
+
   test('The first page opens on the overview with its figures in under 2 seconds', async () => {
     const { page, problems } = await openPage();
     try {
@@ -143,8 +156,7 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('the dashboard in Chromium', () => {
         for (const value of await page.locator('[data-testid="figure"] .figure-value').allTextContents()) {
           expect(value, `${p.path}: a figure without its unit`).toMatch(/¥|%|万元|\p{L}|^—$/u);
         }
-        await page.waitForTimeout(300); // let the charts' entry animation finish before the screenshot
-        await page.screenshot({ path: `${RESULTS}dashboard${p.path.replace('/', '-')}.png`, fullPage: true });
+        await screenshot(page, `dashboard${p.path.replace('/', '-')}`);
       }
       expect(problems).toEqual([]);
     } finally {
@@ -204,7 +216,7 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('the dashboard in Chromium', () => {
       expect(await page.locator('h1').textContent()).toBe('Insurance fund');
       const nav = await page.getByTestId('nav').textContent();
       for (const label of ['Overview', 'Fund', 'Hospitals', 'Procurement', 'Indicators', 'Parameters']) expect(nav).toContain(label);
-      await page.screenshot({ path: `${RESULTS}dashboard-fund-en.png`, fullPage: true });
+      await screenshot(page, 'dashboard-fund-en');
       expect(problems).toEqual([]);
     } finally {
       await page.context().close();
@@ -225,8 +237,10 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('the dashboard in Chromium', () => {
         }
         await page.goto(`${base}/overview?${query}`);
         await page.getByTestId('dash-body').waitFor();
-        await page.waitForTimeout(300);
-        await page.screenshot({ path: `${RESULTS}dashboard-overview-${viewport.width}x${viewport.height}.png`, fullPage: true });
+        await screenshot(page, `dashboard-overview-${viewport.width}x${viewport.height}`);
+        await page.goto(`${base}/hospitals?${query}`);
+        await page.getByTestId('dash-body').waitFor();
+        await screenshot(page, `dashboard-hospitals-${viewport.width}x${viewport.height}`);
         expect(problems).toEqual([]);
       } finally {
         await page.context().close();

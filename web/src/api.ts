@@ -222,6 +222,8 @@ export interface ProcurementResponse {
     timeProgress: number | null;
     savingFen: number;
     alert: boolean;
+    /** Institutions whose agreement for the product is behind time progress. */
+    alerts?: number;
   }>;
 }
 
@@ -229,7 +231,7 @@ export interface PricesResponse {
   adopted?: boolean;
   reasons?: string[];
   figures: Figure[];
-  items: Array<{ serviceId: string; name: Name; level: string; category: string; oldFen: number; newFen: number; changeRate: number | null }>;
+  items: Array<{ serviceId: string; name: Name; level: string; category: string; oldFen: number; newFen: number; changeRate: number | null; quantity?: number; revenueChangeFen?: number }>;
   impact: Array<{ institutionId: string; name: Name; revenueChangeFen: number; fundChangeFen: number; patientChangeFen: number }>;
 }
 

@@ -68,7 +68,8 @@ export function formatValue(value: ParamValue, unit: Unit, t: Translate): Format
 // The dashboard's figures: large amounts in 万元 in Chinese, shares as percentages.
 
 const wan = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-const share = new Intl.NumberFormat('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 2 });
+const share = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+const index = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 const plain = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
 
 /** Money for reading: in Chinese, amounts of ¥10,000 or more as "1,234.57 万元"; otherwise "¥1,234.56". */
@@ -82,6 +83,11 @@ export function formatShare(ratio: number): string {
   return `${share.format(ratio * 100)}%`;
 }
 
+/** An index or coefficient with two decimals: 1 → "1.00". */
+export function formatIndex(n: number): string {
+  return index.format(n);
+}
+
 /** A plain number with at most two decimals and thousands separators. */
 export function formatPlain(n: number): string {
   return plain.format(n);
@@ -92,7 +98,7 @@ export function formatFigure(value: number | null, unit: Unit, t: Translate, lan
   if (value === null) return { text: '—' };
   if (unit === 'fen') return { text: formatMoney(Math.round(value), lang) };
   if (unit === 'ratio') return { text: formatShare(value) };
-  if (unit === 'coefficient') return { text: formatPlain(value) };
+  if (unit === 'coefficient') return { text: formatIndex(value) };
   const f = formatNumber(value, unit, t);
   return f.unit ? { text: formatPlain(value), unit: f.unit } : f;
 }

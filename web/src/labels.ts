@@ -3,7 +3,8 @@ import type { Name } from './api';
 import type { Lang, MessageKey } from './i18n';
 import type { Translate } from './lang';
 
-const CARE_LEVELS = ['village', 'township', 'county', 'out_of_county'] as const;
+/** Care levels of encounters and service prices, and grades of institutions. */
+const CARE_LEVELS = ['village', 'township', 'county', 'out_of_county', 'primary', 'secondary', 'tertiary'] as const;
 
 export function careLevel(level: string, t: Translate): string {
   const known = CARE_LEVELS.find((l) => l === level);
@@ -23,6 +24,14 @@ export function directionOf(direction: string | null): 'higher' | 'lower' | 'non
   if (d.startsWith('h') || d === 'up' || d === '>=' || d === 'max' || d === 'increase') return 'higher';
   if (d.startsWith('l') || d === 'down' || d === '<=' || d === 'min' || d === 'decrease') return 'lower';
   return 'none';
+}
+
+const CATEGORIES = ['bed', 'consultation', 'examination', 'general_diagnosis', 'laboratory', 'nursing', 'other', 'registration', 'surgery', 'treatment'] as const;
+
+/** A service category's label, or the code when it is not known. */
+export function serviceCategory(category: string, t: Translate): string {
+  const known = CATEGORIES.find((c) => c === category);
+  return known ? t(`category.${known}` satisfies MessageKey) : category;
 }
 
 /** A name in the interface language (the API sends both; a plain string is shown as it is). */

@@ -6,7 +6,7 @@
 import type { HospitalRow } from '../api';
 import { Chart, type ChartOption } from '../Chart';
 import { DashboardView, Empty, Panel, scaled, type ViewContext } from '../dashboard';
-import { formatMoney, formatPlain, formatShare, moneyAxis } from '../format';
+import { formatIndex, formatMoney, formatPlain, formatShare, moneyAxis } from '../format';
 import { careLevel, nameIn } from '../labels';
 
 const TOP = 15;
@@ -44,7 +44,7 @@ function cmiOption(rows: readonly HospitalRow[], view: ViewContext): ChartOption
   const { t, lang } = view;
   const top = drgRows(rows);
   return {
-    tooltip: { trigger: 'axis', valueFormatter: (v) => formatPlain(Number(v)) },
+    tooltip: { trigger: 'axis', valueFormatter: (v) => formatIndex(Number(v)) },
     legend: { top: 0 },
     grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true },
     xAxis: { type: 'category', data: top.map((r) => nameIn(r.name, lang)), axisLabel: { rotate: 30, width: 90, overflow: 'truncate' } },
@@ -65,7 +65,7 @@ function cmiOption(rows: readonly HospitalRow[], view: ViewContext): ChartOption
 function paymentOption(rows: readonly HospitalRow[], view: ViewContext): ChartOption {
   const { t, lang } = view;
   const axis = moneyAxis(lang);
-  const top = drgRows(rows);
+  const top = drgRows(rows).filter((r) => r.drgPaymentFen !== null || r.drgChargesFen !== null);
   return {
     tooltip: { trigger: 'axis', valueFormatter: (v) => `${formatPlain(Number(v))} ${axis.name}` },
     legend: { top: 0 },
@@ -79,7 +79,7 @@ function paymentOption(rows: readonly HospitalRow[], view: ViewContext): ChartOp
   };
 }
 
-const index = (n: number | null) => (n === null ? '—' : formatPlain(n));
+const index = (n: number | null) => (n === null ? '—' : formatIndex(n));
 
 function HospitalTable({ rows, view }: { rows: readonly HospitalRow[]; view: ViewContext }) {
   const { t, lang } = view;

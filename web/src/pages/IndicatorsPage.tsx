@@ -63,15 +63,15 @@ function attainmentOption(rows: readonly IndicatorRow[], view: ViewContext): Cha
   const scored = rows.map((r) => ({ r, a: attainment(r) })).filter((x): x is { r: IndicatorRow; a: number } => x.a !== null).reverse();
   return {
     tooltip: { trigger: 'axis', valueFormatter: (v) => `${formatPlain(Number(v))}%` },
-    grid: { left: 8, right: 32, top: 24, bottom: 24, containLabel: true },
+    grid: { left: 8, right: 40, top: 24, bottom: 24, containLabel: true },
     xAxis: { type: 'value', name: '%', axisLabel: { formatter: '{value}%' } },
-    yAxis: { type: 'category', data: scored.map((x) => x.r.label[lang]), axisLabel: { width: 170, overflow: 'truncate' } },
+    yAxis: { type: 'category', data: scored.map((x) => x.r.label[lang]), axisLabel: { width: 170, overflow: 'truncate', interval: 0 } },
     series: [
       {
         type: 'bar',
         name: t('indicators.attainment'),
         data: scored.map(({ r, a }) => ({ value: a, ...(r.trace ? { trace: r.trace } : {}), itemStyle: { color: r.met === false ? '#c2410c' : '#2f7d4f' } })),
-        markLine: { silent: true, symbol: 'none', data: [{ xAxis: 100 }], lineStyle: { type: 'dashed', color: '#555' }, label: { formatter: '100%' } },
+        markLine: { silent: true, symbol: 'none', data: [{ xAxis: 100 }], lineStyle: { type: 'dashed', color: '#555' }, label: { show: false } },
       },
     ],
   };

@@ -6,20 +6,30 @@ import type { PricesResponse } from '../api';
 import { Chart, type ChartOption } from '../Chart';
 import { DashboardView, Empty, FigureCards, Panel, scaled, type ViewContext } from '../dashboard';
 import { formatFen, formatMoney, formatPlain, formatShare, moneyAxis } from '../format';
-import { careLevel, nameIn } from '../labels';
+import { careLevel, nameIn, serviceCategory } from '../labels';
 
 const TOP = 20;
 
 function itemsOption(data: PricesResponse, view: ViewContext): ChartOption {
   const { lang } = view;
-  const rate = (r: number | null) => Math.abs(r ?? 0);
-  const top = [...data.items].filter((i) => i.changeRate !== null).sort((a, b) => rate(b.changeRate) - rate(a.changeRate)).slice(0, TOP).reverse();
+  // The items that move revenue most (their change × volume), else the largest changes.
+  const weight = (i: PricesResponse['items'][number]) => Math.abs(i.revenueChangeFen ?? i.changeRate ?? 0);
+  const top = [...data.items].filter((i) => i.changeRate !== null).sort((a, b) => weight(b) - weight(a)).slice(0, TOP).reverse();
   return {
     tooltip: { trigger: 'axis', valueFormatter: (v) => formatShare(Number(v) / 100) },
-    grid: { left: 8, right: 24, top: 24, bottom: 24, containLabel: true },
+    grid: { left: 8, right: 40, top: 24, bottom: 24, containLabel: true },
     xAxis: { type: 'value', name: '%', axisLabel: { formatter: '{value}%' } },
-    yAxis: { type: 'category', data: top.map((i) => `${nameIn(i.name, lang)} · ${careLevel(i.level, view.t)}`), axisLabel: { width: 170, overflow: 'truncate' } },
-    series: [{ type: 'bar', name: view.t('prices.changeRate'), data: top.map((i) => Math.round((i.changeRate ?? 0) * 10000) / 100) }],
+    yAxis: { type: 'category', data: top.map((i) => `${nameIn(i.name, lang)} · ${careLevel(i.level, view.t)}`), axisLabel: { width: 170, overflow: 'truncate', interval: 0, fontSize: 11 } },
+    series: [
+      {
+        type: 'bar',
+        name: view.t('prices.changeRate'),
+        data: top.map((i) => {
+          const rate = i.changeRate ?? 0;
+          return { value: Math.round(rate * 10000) / 100, itemStyle: { color: rate >= 0 ? '#c2410c' : '#2f7d4f' } };
+        }),
+      },
+    ],
   };
 }
 
@@ -79,7 +89,7 @@ export function PricesPage() {
                               {nameIn(i.name, lang)} <code className="muted">{i.serviceId}</code>
                             </td>
                             <td>{careLevel(i.level, t)}</td>
-                            <td>{i.category}</td>
+                            <td>{serviceCategory(i.category, t)}</td>
                             <td className="num">{formatFen(i.oldFen)}</td>
                             <td className="num">{formatFen(i.newFen)}</td>
                             <td className={`num ${(i.changeRate ?? 0) >= 0 ? 'up' : 'down'}`}>{i.changeRate === null ? '—' : formatShare(i.changeRate)}</td>

@@ -31,9 +31,9 @@ function savingsOption(data: ProcurementResponse, view: ViewContext): ChartOptio
   const top = [...data.products].sort((a, b) => b.savingFen - a.savingFen).slice(0, TOP).reverse();
   return {
     tooltip: { trigger: 'axis', valueFormatter: (v) => `${formatPlain(Number(v))} ${axis.name}` },
-    grid: { left: 8, right: 24, top: 24, bottom: 24, containLabel: true },
+    grid: { left: 8, right: 48, top: 24, bottom: 24, containLabel: true },
     xAxis: { type: 'value', name: axis.name },
-    yAxis: { type: 'category', data: top.map((p) => nameIn(p.name, view.lang)), axisLabel: { width: 150, overflow: 'truncate' } },
+    yAxis: { type: 'category', data: top.map((p) => nameIn(p.name, view.lang)), axisLabel: { width: 150, overflow: 'truncate', interval: 0, fontSize: 11 } },
     series: [{ type: 'bar', name: view.t('procurement.saving'), data: top.map((p) => scaled(p.savingFen, axis.divisor)) }],
   };
 }
@@ -72,7 +72,7 @@ function ProductTable({ data, view }: { data: ProcurementResponse; view: ViewCon
               <td className="num">{p.completion === null ? '—' : formatShare(p.completion)}</td>
               <td className="num">{p.timeProgress === null ? '—' : formatShare(p.timeProgress)}</td>
               <td className="num">{formatMoney(p.savingFen, lang)}</td>
-              <td>{p.alert ? <span className="badge badge-alert">{t('procurement.behind')}</span> : null}</td>
+              <td>{p.alert ? <span className="badge badge-alert">{p.alerts ? t('procurement.behindN', { n: p.alerts }) : t('procurement.behind')}</span> : null}</td>
             </tr>
           ))}
         </tbody>

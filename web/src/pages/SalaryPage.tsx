@@ -5,7 +5,7 @@
 import type { SalaryResponse } from '../api';
 import { Chart, type ChartOption } from '../Chart';
 import { DashboardView, Empty, FigureCards, openTraceOf, Panel, scaled, type ViewContext } from '../dashboard';
-import { nameIn } from '../labels';
+import { careLevel, nameIn } from '../labels';
 import { formatMoney, formatPlain, moneyAxis } from '../format';
 
 const TOP = 15;
@@ -81,7 +81,7 @@ export function SalaryPage() {
                         {data.institutions.map((r) => (
                           <tr key={r.id}>
                             <td>{nameIn(r.name, lang)}</td>
-                            <td>{r.tier}</td>
+                            <td>{careLevel(r.tier, t)}</td>
                             <td className="num">{formatMoney(r.msrFen, lang)}</td>
                             <td className="num">{formatMoney(r.budgetFen, lang)}</td>
                             <td className="num">{formatMoney(r.paidFen, lang)}</td>
