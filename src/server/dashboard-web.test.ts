@@ -114,7 +114,7 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('the dashboard in Chromium', () => {
       return el ? el.scrollHeight + el.getBoundingClientRect().top : document.documentElement.scrollHeight;
     })()`);
     await page.setViewportSize({ width: size.width, height: Math.min(Math.max(size.height, Math.ceil(height)), 6000) });
-    await page.waitForTimeout(400); // the charts follow the new size, then finish their animation
+    await page.waitForTimeout(600); // the charts follow the new size, then finish their (300 ms) animation
     await page.screenshot({ path: `${RESULTS}${name}.png` });
     await page.setViewportSize(size);
   }

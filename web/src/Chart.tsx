@@ -88,7 +88,8 @@ export function Chart({
   }, [hasData]);
 
   useEffect(() => {
-    chart.current?.setOption(option, { notMerge: true });
+    // Short animations: a page of charts settles quickly, also after a resize.
+    chart.current?.setOption({ animationDuration: 300, animationDurationUpdate: 200, ...option }, { notMerge: true });
   }, [option, hasData]);
 
   if (!hasData) {

@@ -53,8 +53,8 @@ function outOption(data: FundResponse, view: ViewContext): ChartOption {
   const rows = [...data.outOfCounty].sort((a, b) => b.fundFen - a.fundFen).slice(0, TOP).reverse();
   return {
     tooltip: { trigger: 'axis', valueFormatter: (v) => `${formatPlain(Number(v))} ${axis.name}` },
-    grid: { left: 8, right: 48, top: 24, bottom: 24, containLabel: true },
-    xAxis: { type: 'value', name: axis.name },
+    grid: { left: 8, right: 24, top: 16, bottom: 28, containLabel: true },
+    xAxis: { type: 'value', name: axis.name, nameLocation: 'middle', nameGap: 24 },
     yAxis: { type: 'category', data: rows.map((r) => nameIn(r.name, lang)), axisLabel: { width: 140, overflow: 'truncate', interval: 0, fontSize: 11 } },
     series: [{ type: 'bar', name: view.t('fund.outFund'), data: rows.map((r) => scaled(r.fundFen, axis.divisor)) }],
   };

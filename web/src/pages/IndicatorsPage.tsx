@@ -63,8 +63,8 @@ function attainmentOption(rows: readonly IndicatorRow[], view: ViewContext): Cha
   const scored = rows.map((r) => ({ r, a: attainment(r) })).filter((x): x is { r: IndicatorRow; a: number } => x.a !== null).reverse();
   return {
     tooltip: { trigger: 'axis', valueFormatter: (v) => `${formatPlain(Number(v))}%` },
-    grid: { left: 8, right: 40, top: 24, bottom: 24, containLabel: true },
-    xAxis: { type: 'value', name: '%', axisLabel: { formatter: '{value}%' } },
+    grid: { left: 8, right: 24, top: 16, bottom: 8, containLabel: true },
+    xAxis: { type: 'value', axisLabel: { formatter: '{value}%' } },
     yAxis: { type: 'category', data: scored.map((x) => x.r.label[lang]), axisLabel: { width: 170, overflow: 'truncate', interval: 0 } },
     series: [
       {

@@ -17,8 +17,8 @@ function itemsOption(data: PricesResponse, view: ViewContext): ChartOption {
   const top = [...data.items].filter((i) => i.changeRate !== null).sort((a, b) => weight(b) - weight(a)).slice(0, TOP).reverse();
   return {
     tooltip: { trigger: 'axis', valueFormatter: (v) => formatShare(Number(v) / 100) },
-    grid: { left: 8, right: 40, top: 24, bottom: 24, containLabel: true },
-    xAxis: { type: 'value', name: '%', axisLabel: { formatter: '{value}%' } },
+    grid: { left: 8, right: 24, top: 16, bottom: 8, containLabel: true },
+    xAxis: { type: 'value', axisLabel: { formatter: '{value}%' } },
     yAxis: { type: 'category', data: top.map((i) => `${nameIn(i.name, lang)} · ${careLevel(i.level, view.t)}`), axisLabel: { width: 170, overflow: 'truncate', interval: 0, fontSize: 11 } },
     series: [
       {
@@ -61,10 +61,10 @@ export function PricesPage() {
             <FigureCards figures={data.figures} view={view} />
             <div className="panels">
               <Panel title={t('prices.items')} note={data.items.length > TOP ? t('dash.topN', { n: TOP }) : undefined}>
-                <Chart testId="chart-price-items" option={itemsOption(data, view)} height={340} />
+                <Chart testId="chart-price-items" option={itemsOption(data, view)} height={Math.max(280, Math.min(TOP, data.items.length) * 20 + 50)} />
               </Panel>
               <Panel title={t('prices.impact')}>
-                <Chart testId="chart-price-impact" option={impactOption(data, view)} height={340} />
+                <Chart testId="chart-price-impact" option={impactOption(data, view)} height={Math.max(280, Math.min(TOP, data.items.length) * 20 + 50)} />
               </Panel>
               <Panel title={t('prices.proposal')} wide>
                 {data.items.length === 0 ? (

@@ -31,8 +31,8 @@ function savingsOption(data: ProcurementResponse, view: ViewContext): ChartOptio
   const top = [...data.products].sort((a, b) => b.savingFen - a.savingFen).slice(0, TOP).reverse();
   return {
     tooltip: { trigger: 'axis', valueFormatter: (v) => `${formatPlain(Number(v))} ${axis.name}` },
-    grid: { left: 8, right: 48, top: 24, bottom: 24, containLabel: true },
-    xAxis: { type: 'value', name: axis.name },
+    grid: { left: 8, right: 24, top: 16, bottom: 28, containLabel: true },
+    xAxis: { type: 'value', name: axis.name, nameLocation: 'middle', nameGap: 24 },
     yAxis: { type: 'category', data: top.map((p) => nameIn(p.name, view.lang)), axisLabel: { width: 150, overflow: 'truncate', interval: 0, fontSize: 11 } },
     series: [{ type: 'bar', name: view.t('procurement.saving'), data: top.map((p) => scaled(p.savingFen, axis.divisor)) }],
   };
