@@ -556,12 +556,55 @@ export class NoSnapshotError extends Error {
 
 const command = (county: string, year: number) => `sanyi indicators --jurisdiction ${county} --year ${year}`;
 
-/** One page's body as JSON text (one row read); `institution` selects the institution's row. */
-export async function readSnapshot(store: Store, county: string, year: number, page: DashboardPage, institution?: string): Promise<string> {
+/**
+ * Page bodies already sent, as bytes, keyed by county-year and page row with the row's build time:
+ * a call whose row was not rebuilt since is answered from here after reading only that time (the
+ * large pages of a region — every institution — then cost no JSON conversion at all). Least
+ * recently used first out beyond `maxBytes`.
+ */
+export class SnapshotCache {
+  private readonly entries = new Map<string, { builtAt: string; body: Buffer }>();
+  private bytes = 0;
+  constructor(readonly maxBytes = 64 * 2 ** 20) {}
+  get(key: string, builtAt: string): Buffer | undefined {
+    const e = this.entries.get(key);
+    if (!e || e.builtAt !== builtAt) return undefined;
+    this.entries.delete(key);
+    this.entries.set(key, e);
+    return e.body;
+  }
+  set(key: string, builtAt: string, body: Buffer): void {
+    const old = this.entries.get(key);
+    if (old) {
+      this.bytes -= old.body.length;
+      this.entries.delete(key);
+    }
+    if (body.length > this.maxBytes) return;
+    this.entries.set(key, { builtAt, body });
+    this.bytes += body.length;
+    for (const [k, e] of this.entries) {
+      if (this.bytes <= this.maxBytes) break;
+      this.entries.delete(k);
+      this.bytes -= e.body.length;
+    }
+  }
+}
+
+/** One page's body as JSON bytes (one snapshot row); `institution` selects the institution's row. */
+export async function readSnapshot(store: Store, county: string, year: number, page: DashboardPage, institution?: string, cache?: SnapshotCache): Promise<Buffer> {
   const key = institution && FILTERED_PAGES.has(page) ? `${page}|${institution}` : page;
-  const rows = await store.query<{ body: string }>('select body::text as body from dashboard_snapshots where county_id = $1 and year = $2 and page = $3', [county, year, key]);
-  const row = rows[0];
-  if (row) return row.body;
+  const cacheKey = `${county}|${year}|${key}`;
+  const [meta] = await store.query<{ at: string }>('select built_at::text as at from dashboard_snapshots where county_id = $1 and year = $2 and page = $3', [county, year, key]);
+  if (meta) {
+    const hit = cache?.get(cacheKey, meta.at);
+    if (hit) return hit;
+    const [row] = await store.query<{ body: string; at: string }>('select body::text as body, built_at::text as at from dashboard_snapshots where county_id = $1 and year = $2 and page = $3', [county, year, key]);
+    if (row) {
+      const body = Buffer.from(row.body);
+      cache?.set(cacheKey, row.at, body);
+      return body;
+    }
+  }
   if (key !== page) {
     const [any] = await store.query<{ n: number }>('select count(*)::int as n from dashboard_snapshots where county_id = $1 and year = $2 and page = $3', [county, year, page]);
     if ((any?.n ?? 0) > 0) throw new NoSnapshotError(`no ${page} figures of institution ${institution} in ${county} ${year}`);

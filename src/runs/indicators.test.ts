@@ -20,7 +20,7 @@ import { settleYear, type SettleSummary } from './settle.js';
 import { linkageYear, type LinkageResult } from './linkage.js';
 import { indicatorsYear, type IndicatorsResult } from './indicators.js';
 import { chooseScore, readItems } from './indicator-items.js';
-import { histogram, readSnapshot, readTrace } from './dashboard.js';
+import { histogram, readSnapshot, readTrace, SnapshotCache } from './dashboard.js';
 import { NotSettledError } from './settlement-read.js';
 
 let tmp: string;
@@ -104,17 +104,17 @@ describe(`the indicators of a settled county-year (${backend.name})`, () => {
 
   test('Every dashboard page is built, a filtered page holds one institution, and a figure’s trace opens', async () => {
     for (const page of ['overview', 'fund', 'hospitals', 'procurement', 'prices', 'salary', 'indicators', 'findings'] as const) {
-      const body = JSON.parse(await readSnapshot(store, 'demo', 2025, page));
+      const body = JSON.parse((await readSnapshot(store, 'demo', 2025, page)).toString());
       expect(Object.keys(body).length).toBeGreaterThan(0);
     }
-    const overview = JSON.parse(await readSnapshot(store, 'demo', 2025, 'overview'));
+    const overview = JSON.parse((await readSnapshot(store, 'demo', 2025, 'overview')).toString());
     const savings = overview.loop.find((f: { id: string }) => f.id === 'vbp_savings');
     expect(savings.value).toBe(linked.summary.vbp_savings_fen);
     expect(JSON.parse(await readTrace(store, 'demo', 2025, savings.trace)).rule).toBe('procurement.year');
-    const ind = JSON.parse(await readSnapshot(store, 'demo', 2025, 'indicators'));
+    const ind = JSON.parse((await readSnapshot(store, 'demo', 2025, 'indicators')).toString());
     expect(ind.assessment.score).toBe(r.countyAssessment!.score);
     expect(JSON.parse(await readTrace(store, 'demo', 2025, ind.indicators[0].trace)).rule).toMatch(/^indicator\./);
-    const one = JSON.parse(await readSnapshot(store, 'demo', 2025, 'salary', 'CGH'));
+    const one = JSON.parse((await readSnapshot(store, 'demo', 2025, 'salary', 'CGH')).toString());
     expect(one.institutions.map((i: { id: string }) => i.id)).toEqual(['CGH']);
     expect(one.distribution.reduce((a: number, b: { count: number }) => a + b.count, 0)).toBe(one.institutions[0].staff);
   });
@@ -167,5 +167,19 @@ describe('the score that applies', () => {
     expect(chooseScore(stored, 2025, 'T01', param).score).toBe(72.5);
     expect(chooseScore(stored, 2025, null, param).note).toBe('assessment county_community of 2025 (stored 2026-01-02T00:00:00.000Z)');
     expect(chooseScore({ county: null, institutions: new Map() }, 2025, 'CGH', param)).toEqual({ score: 85, source: 'parameter', note: 'no assessment stored: parameter package.assessmentScore' });
+  });
+});
+
+describe('the snapshot cache', () => {
+  test('A body is served only for the build time it was stored with, and the least recently used leave first', () => {
+    const c = new SnapshotCache(10);
+    c.set('a', 't1', Buffer.from('aaaa'));
+    c.set('b', 't1', Buffer.from('bbbb'));
+    expect(c.get('a', 't2')).toBeUndefined();
+    expect(c.get('a', 't1')?.toString()).toBe('aaaa');
+    c.set('c', 't1', Buffer.from('cccc'));
+    expect(c.get('b', 't1')).toBeUndefined();
+    expect(c.get('a', 't1')?.toString()).toBe('aaaa');
+    expect(c.get('c', 't1')?.toString()).toBe('cccc');
   });
 });
