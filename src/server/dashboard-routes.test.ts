@@ -86,6 +86,16 @@ describe('the dashboard API', () => {
       expect((await get('/api/dashboard/demo/2025/trace/nope')).status).toBe(404);
     });
 
+    test('A large page goes gzipped to a client that accepts it, and as it is to one that does not', async () => {
+      const zipped = await fetch(`${base}/api/dashboard/demo/2025/prices`, { headers: { 'accept-encoding': 'gzip' } });
+      expect(zipped.headers.get('content-encoding')).toBe('gzip');
+      const body = await zipped.json();
+      expect(body.figures.length).toBeGreaterThan(0);
+      const plain = await fetch(`${base}/api/dashboard/demo/2025/prices`, { headers: { 'accept-encoding': 'identity' } });
+      expect(plain.headers.get('content-encoding')).toBeNull();
+      expect(await plain.json()).toEqual(body);
+    });
+
     test('A year without snapshots is 404 with the command that builds them', async () => {
       const r = await get('/api/dashboard/demo/2024/overview');
       expect(r.status).toBe(404);

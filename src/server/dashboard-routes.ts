@@ -1,11 +1,12 @@
 /**
  * Dashboard API (issue 7, docs/dashboard.md): each page of a county-year from its pre-built snapshot
  * (one row read and sent as stored, or the bytes sent before while the row's build time is
- * unchanged, so every call stays far below 100 ms), `?institution=` for the
- * pages that filter by it, and the trace of any figure by its id. A county-year without snapshots
- * answers 404 with the command that builds them.
+ * unchanged, gzipped once when large and the client accepts it, so every call stays below 100 ms),
+ * `?institution=` for the pages that filter by it, and the trace of any figure by its id. A
+ * county-year without snapshots answers 404 with the command that builds them.
  */
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import { gzipSync } from 'node:zlib';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { errorBody, yearParams, row } from './schemas.js';
@@ -25,14 +26,25 @@ const SUMMARIES: Record<DashboardPage, string> = {
   findings: 'Fund-supervision findings by rule and the largest 200',
 };
 
-async function send(reply: FastifyReply, read: () => Promise<string | Buffer>) {
+/** Gzip of the large bodies, made once per body (the cache hands out the same Buffer while the row is unchanged). */
+const gzipped = new WeakMap<Buffer, Buffer>();
+const GZIP_FROM_BYTES = 16 * 1024;
+
+async function send(req: FastifyRequest, reply: FastifyReply, read: () => Promise<string | Buffer>) {
+  let body: string | Buffer;
   try {
-    const body = await read();
-    return reply.type('application/json; charset=utf-8').send(body);
+    body = await read();
   } catch (e) {
     if (e instanceof NoSnapshotError) return reply.status(404).send({ error: 'not_found', message: e.message });
     throw e;
   }
+  reply.type('application/json; charset=utf-8');
+  if (Buffer.isBuffer(body) && body.length >= GZIP_FROM_BYTES && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) {
+    let gz = gzipped.get(body);
+    if (!gz) gzipped.set(body, (gz = gzipSync(body)));
+    return reply.header('content-encoding', 'gzip').header('vary', 'accept-encoding').send(gz);
+  }
+  return reply.send(body);
 }
 
 export function registerDashboardRoutes(app: FastifyInstance, ctx: AppContext): void {
@@ -52,7 +64,7 @@ export function registerDashboardRoutes(app: FastifyInstance, ctx: AppContext): 
           response: { 200: row, 404: errorBody },
         },
       },
-      (req, reply) => send(reply, () => readSnapshot(ctx.store, req.params.jurisdiction, req.params.year, page, filtered ? (req.query as { institution?: string }).institution : undefined, cache)),
+      (req, reply) => send(req, reply, () => readSnapshot(ctx.store, req.params.jurisdiction, req.params.year, page, filtered ? (req.query as { institution?: string }).institution : undefined, cache)),
     );
   }
   r.get(
@@ -65,6 +77,6 @@ export function registerDashboardRoutes(app: FastifyInstance, ctx: AppContext): 
         response: { 200: row, 404: errorBody },
       },
     },
-    (req, reply) => send(reply, () => readTrace(ctx.store, req.params.jurisdiction, req.params.year, req.params.id)),
+    (req, reply) => send(req, reply, () => readTrace(ctx.store, req.params.jurisdiction, req.params.year, req.params.id)),
   );
 }
