@@ -430,7 +430,7 @@ export async function rebuildDashboard(store: Store, county: string, year: numbe
     });
     const order = new Map(defs.map((d, i) => [d.id, i]));
     list.sort((a, b) => (order.get(a.id) ?? 1e9) - (order.get(b.id) ?? 1e9));
-    const a = assessmentOf.get(institution) ?? (institution ? undefined : undefined);
+    const a = assessmentOf.get(institution);
     return {
       ...(institution ? { institution: { id: institution, name: nameOf(institution) } } : {}),
       indicators: list,
