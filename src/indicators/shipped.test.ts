@@ -96,7 +96,8 @@ describe('the shipped assessment schemes', () => {
 describe('the item catalogue', () => {
   test('is exactly the item table of docs/dashboard.md, with its scopes', () => {
     const doc = readFileSync(new URL('../../docs/dashboard.md', import.meta.url), 'utf8');
-    const table = doc.slice(doc.indexOf('| item | scope | meaning |'), doc.indexOf('## API'));
+    const start = doc.indexOf('| item | scope | meaning |');
+    const table = doc.slice(start, doc.indexOf('\n## ', start));
     const fromDoc = new Map<string, string[]>();
     for (const line of table.split('\n').slice(2)) {
       const cells = line.split('|').map((c) => c.trim());
