@@ -89,7 +89,7 @@ describe('the dashboard API', () => {
     test('A large page goes gzipped to a client that accepts it, and as it is to one that does not', async () => {
       const zipped = await fetch(`${base}/api/dashboard/demo/2025/prices`, { headers: { 'accept-encoding': 'gzip' } });
       expect(zipped.headers.get('content-encoding')).toBe('gzip');
-      const body = await zipped.json();
+      const body = (await zipped.json()) as { figures: unknown[] };
       expect(body.figures.length).toBeGreaterThan(0);
       const plain = await fetch(`${base}/api/dashboard/demo/2025/prices`, { headers: { 'accept-encoding': 'identity' } });
       expect(plain.headers.get('content-encoding')).toBeNull();
