@@ -64,7 +64,19 @@ describe('scoreAssessment', () => {
     expect(r.score).toBe(60);
   });
 
-  test('points are rounded half-up to 0.01 and the score is their sum: 60 × 1/3 = 20.00, 40 × 2/3 = 26.67 → 46.67', () => {
+  test('three items each worth 33.335 exact points score 100.00, not 100.01: the items are 33.34, 33.33, 33.33', () => {
+    // weights 33.335 + 33.335 + 33.33 = 100; each item half-up alone would give 33.34 + 33.34 + 33.33 = 100.01
+    const s = scheme(
+      '{ indicator: primaryVisitShare, weight: 33.335, rule: { type: threshold, min: 0 } }',
+      '{ indicator: drugShare, weight: 33.335, rule: { type: threshold, min: 0 } }',
+      '{ indicator: consumableShare, weight: 33.33, rule: { type: threshold, min: 0 } }',
+    );
+    const r = scoreAssessment(s, values({ primaryVisitShare: { value: 1, met: true }, drugShare: { value: 1, met: true }, consumableShare: { value: 1, met: true } }));
+    expect(r.score).toBe(100);
+    expect(r.items.map((i) => i.points)).toEqual([33.34, 33.33, 33.33]);
+  });
+
+  test('points are rounded to 0.01 and the score is their sum: 60 × 1/3 = 20.00, 40 × 2/3 = 26.67 → 46.67', () => {
     const r = scoreAssessment(linear, values({ primaryVisitShare: { value: 55, met: false }, drugShare: { value: 35, met: false } }));
     expect(r.items.map((i) => i.points)).toEqual([20, 26.67]);
     expect(r.score).toBe(46.67);
@@ -116,7 +128,13 @@ describe('scoreAssessment', () => {
     expect(r.trace.steps).toEqual([
       { name: 'primaryVisitShare', value: 30, unit: 'points', formula: '60 × clamp((value − 50) / (65 − 50), 0, 1)', note: 'value 57.5' },
       { name: 'drugShare', value: 0, unit: 'points', formula: '40 × clamp((value − 45) / (30 − 45), 0, 1)', note: 'no value: indicator drugShare was not evaluated' },
-      { name: 'score', value: 30, unit: 'points', formula: 'Σ points', note: 'each item half-up to 0.01; the score is their exact sum' },
+      {
+        name: 'score',
+        value: 30,
+        unit: 'points',
+        formula: 'Σ exact points, half-up to 0.01',
+        note: 'items to 0.01 by largest remainder (each its exact points rounded down or up), so they add up to the score and the score never exceeds 100',
+      },
     ]);
     expect(r.trace.result).toEqual({ score: 30 });
   });

@@ -13,9 +13,11 @@
  *              cost index of a clinic without DRG cases) and every other item's points are scaled by
  *              100 / Σ weights of the items that have a value
  *
- *   score = Σ points, 0–100. Rounding: each item's points half-up to 0.01 (after removing binary
- *   noise beyond 12 significant digits), the score the exact sum of the rounded points, so the items
- *   add up to the score as shown.
+ *   score = Σ exact points, 0–100, half-up to 0.01 (after removing binary noise beyond 12 significant
+ *   digits). Items to 0.01 by largest remainder: each item's exact points rounded down, then the
+ *   hundredths still missing to the score go one each to the items with the largest remainders, so
+ *   the items add up to the score as shown and the score never exceeds 100 (independent half-up
+ *   rounding of items could sum to 100.01).
  *
  * The score feeds the package's surplus retention (package.retentionRateByScore) and the salary
  * budget's assessment adjustment (salary.budget.assessmentAdjustment); src/runs wires them.
@@ -59,7 +61,7 @@ export interface AssessmentScheme {
 export interface AssessmentItemResult {
   indicator: string;
   weight: number;
-  /** 0…weight, half-up to 0.01. */
+  /** 0…weight, to 0.01 by largest remainder (the exact points rounded down or up so the items add up to the score). */
   points: number;
   value: number | null;
   rule: ScoringRule;
@@ -70,7 +72,7 @@ export interface AssessmentItemResult {
 
 export interface AssessmentResult {
   scheme: string;
-  /** 0–100: the sum of the items' points (each half-up to 0.01). */
+  /** 0–100: Σ exact points half-up to 0.01, which the items' rounded points add up to. */
   score: number;
   items: AssessmentItemResult[];
   trace: Trace;
@@ -245,26 +247,43 @@ export function scoreAssessment(scheme: AssessmentScheme, values: ReadonlyMap<st
   const available = scheme.items.filter((it) => !(it.whenMissing === 'reweight' && missing(it))).reduce((a, it) => a + it.weight, 0);
   const scale = available > 0 ? 100 / available : 0;
   if (available < 100) t.step('reweight', scale, { unit: 'coefficient', formula: '100 / Σ weights of the items with a value', note: `weights with a value: ${Number(available.toPrecision(12))}` });
-  let total = 0;
-  const items = scheme.items.map((it): AssessmentItemResult => {
+  // exact points in hundredths first; then the score half-up and the items by largest remainder
+  const exact = scheme.items.map((it) => {
     const v = byId.get(it.indicator);
     let reason: string | undefined;
-    let h = 0;
+    let x = 0;
     const excluded = it.whenMissing === 'reweight' && missing(it);
     if (!v) reason = `no value: indicator ${it.indicator} was not evaluated`;
     else if (v.value === null) reason = `no value: ${v.reason ?? 'the indicator has no value'}`;
     else {
       const f = fractionOf(it.rule, v);
       reason = f.reason;
-      h = hundredths(it.weight * scale * f.fraction);
+      x = Number((it.weight * scale * f.fraction * 100).toPrecision(12));
     }
     if (excluded) reason = `left out and reweighted (${reason ?? 'no value'})`;
-    total += h;
-    const points = h / 100;
+    return { it, v, reason, excluded, x };
+  });
+  const totalHundredths = hundredths(exact.reduce((a, e) => a + e.x, 0) / 100);
+  const alloc = exact.map((e) => Math.floor(e.x));
+  let left = totalHundredths - alloc.reduce((a, b) => a + b, 0);
+  const order = exact.map((e, i) => ({ i, frac: e.x - Math.floor(e.x) })).sort((a, b) => b.frac - a.frac || a.i - b.i);
+  for (const o of order) {
+    if (left <= 0) break;
+    if (o.frac > 0) {
+      alloc[o.i]! += 1;
+      left -= 1;
+    }
+  }
+  const items = exact.map(({ it, v, reason, excluded }, i): AssessmentItemResult => {
+    const points = alloc[i]! / 100;
     t.step(it.indicator, points, { unit: 'points', formula: `${describeRule(it.rule, it.weight)}${scale !== 1 && !excluded ? ` × ${Number(scale.toPrecision(6))}` : ''}`, note: reason ?? `value ${v?.value}` });
     return { indicator: it.indicator, weight: it.weight, points, value: v?.value ?? null, rule: it.rule, ...(reason !== undefined ? { reason } : {}), ...(excluded ? { excluded } : {}) };
   });
-  const score = t.step('score', total / 100, { unit: 'points', formula: 'Σ points', note: 'each item half-up to 0.01; the score is their exact sum' });
+  const score = t.step('score', totalHundredths / 100, {
+    unit: 'points',
+    formula: 'Σ exact points, half-up to 0.01',
+    note: 'items to 0.01 by largest remainder (each its exact points rounded down or up), so they add up to the score and the score never exceeds 100',
+  });
   const out = { scheme: scheme.id, score, items };
   return { ...out, trace: t.done({ score }) };
 }
