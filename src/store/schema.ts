@@ -686,3 +686,250 @@ export const dashboardTraces = pgTable(
   },
   (t) => [primaryKey({ name: 'dashboard_traces_pkey', columns: [t.countyId, t.year, t.traceId] })],
 );
+
+// ---------------------------------------------------------------------------------------------
+// Care network (分级诊疗, issue 8): referral workflow, family doctors, remote care, village workforce
+
+/** 转诊流程状态 (src/network/referral.ts REFERRAL_STATES). */
+export const NETWORK_REFERRAL_STATES = ['requested', 'accepted', 'declined', 'arrived', 'record_returned', 'closed', 'cancelled', 'expired'] as const;
+
+/** 分级诊疗数据构建 — one row per built county-year: the seed and parameter version the build used. */
+export const networkBuilds = pgTable(
+  'network_builds',
+  {
+    countyId: text('county_id').notNull(),
+    year: integer('year').notNull(),
+    seed: text('seed').notNull(),
+    paramVersion: text('param_version').notNull(),
+    builtAt: timestamp('built_at', { withTimezone: true }).notNull().defaultNow(),
+    summary: jsonb('summary').notNull(),
+  },
+  (t) => [primaryKey({ name: 'network_builds_pkey', columns: [t.countyId, t.year] })],
+);
+
+/**
+ * 双向转诊 — referrals as workflows: the current state and `version` (= number of events, the
+ * optimistic-concurrency token); every move is a row of network_referral_events. `origin` says
+ * whether the build derived it from a generated referral event (`year` = the built year) or the API
+ * created it (year null).
+ */
+export const networkReferrals = pgTable(
+  'network_referrals',
+  {
+    id: text('id').primaryKey(),
+    countyId: text('county_id').notNull(),
+    origin: text('origin').notNull(),
+    year: integer('year'),
+    /** referrals.id of the generated event it was derived from. */
+    generatedId: bigint('generated_id', { mode: 'number' }),
+    personId: text('person_id').notNull(),
+    diseaseId: text('disease_id'),
+    fromInstitutionId: text('from_institution_id').notNull(),
+    fromLevel: text('from_level').notNull(),
+    fromInCounty: boolean('from_in_county').notNull(),
+    toInstitutionId: text('to_institution_id').notNull(),
+    toLevel: text('to_level').notNull(),
+    toInCounty: boolean('to_in_county').notNull(),
+    direction: text('direction').notNull(),
+    scope: text('scope').notNull(),
+    state: text('state').notNull(),
+    version: integer('version').notNull(),
+    requestedAt: timestamp('requested_at', { withTimezone: true }).notNull(),
+    stateSince: timestamp('state_since', { withTimezone: true }).notNull(),
+    /** When the open referral expires (accept or arrive limit); null once it is past those states. */
+    deadlineAt: timestamp('deadline_at', { withTimezone: true }),
+    sourceEncounterId: text('source_encounter_id'),
+    /** Encounters at the receiver the referral caused, '|'-separated. */
+    encounterIds: text('encounter_ids').notNull().default(''),
+  },
+  (t) => [
+    check('network_referrals_state_check', oneOf(t.state, NETWORK_REFERRAL_STATES)),
+    check('network_referrals_direction_check', oneOf(t.direction, ['up', 'down'])),
+    check('network_referrals_scope_check', oneOf(t.scope, ['within_county', 'out_of_county'])),
+    check('network_referrals_origin_check', oneOf(t.origin, ['generated', 'api'])),
+    check('network_referrals_version_check', sql`${t.version} >= 1`),
+    index('network_referrals_to_idx').on(t.toInstitutionId, t.requestedAt),
+    index('network_referrals_from_idx').on(t.fromInstitutionId, t.requestedAt),
+    index('network_referrals_county_year_idx').on(t.countyId, t.year),
+    index('network_referrals_deadline_idx').on(t.deadlineAt),
+  ],
+);
+
+/** 转诊流程记录 — the history of a referral: one row per move, seq 1, 2, … (= version after it). */
+export const networkReferralEvents = pgTable(
+  'network_referral_events',
+  {
+    referralId: text('referral_id')
+      .notNull()
+      .references(() => networkReferrals.id, { onDelete: 'cascade' }),
+    seq: integer('seq').notNull(),
+    action: text('action').notNull(),
+    actorKind: text('actor_kind').notNull(),
+    actorId: text('actor_id').notNull(),
+    actorInstitutionId: text('actor_institution_id'),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+    fromState: text('from_state'),
+    toState: text('to_state').notNull(),
+    reason: text('reason'),
+    encounterId: text('encounter_id'),
+  },
+  (t) => [primaryKey({ name: 'network_referral_events_pkey', columns: [t.referralId, t.seq] }), check('network_referral_events_actor_check', oneOf(t.actorKind, ['doctor', 'staff', 'system']))],
+);
+
+/** 县外就医未转诊预警 — out-of-county admissions of an in-county disease without a covering referral. */
+export const networkAlerts = pgTable(
+  'network_alerts',
+  {
+    countyId: text('county_id').notNull(),
+    year: integer('year').notNull(),
+    encounterId: text('encounter_id').notNull(),
+    personId: text('person_id').notNull(),
+    diseaseId: text('disease_id').notNull(),
+    institutionId: text('institution_id').notNull(),
+    date: date('date', { mode: 'string' }).notNull(),
+    messageZh: text('message_zh').notNull(),
+    messageEn: text('message_en').notNull(),
+  },
+  (t) => [primaryKey({ name: 'network_alerts_pkey', columns: [t.countyId, t.year, t.encounterId] })],
+);
+
+/** 家庭医生团队 — one per contracting institution (built per county-year). */
+export const networkTeams = pgTable(
+  'network_teams',
+  {
+    id: text('id').primaryKey(),
+    countyId: text('county_id').notNull(),
+    year: integer('year').notNull(),
+    institutionId: text('institution_id').notNull(),
+    nameZh: text('name_zh').notNull(),
+    nameEn: text('name_en').notNull(),
+  },
+  (t) => [index('network_teams_county_year_idx').on(t.countyId, t.year)],
+);
+
+/** 团队成员 — members with their role (三师共管) and title. */
+export const networkTeamMembers = pgTable(
+  'network_team_members',
+  {
+    teamId: text('team_id')
+      .notNull()
+      .references(() => networkTeams.id, { onDelete: 'cascade' }),
+    staffId: text('staff_id').notNull(),
+    role: text('role').notNull(),
+    title: text('title').notNull(),
+    institutionId: text('institution_id').notNull(),
+  },
+  (t) => [primaryKey({ name: 'network_team_members_pkey', columns: [t.teamId, t.staffId, t.role] })],
+);
+
+/** 签约 — family-doctor contracts of residents (a bulk table: no foreign keys). */
+export const networkContracts = pgTable(
+  'network_contracts',
+  {
+    id: text('id').primaryKey(),
+    countyId: text('county_id').notNull(),
+    year: integer('year').notNull(),
+    personId: text('person_id').notNull(),
+    teamId: text('team_id').notNull(),
+    startDate: date('start_date', { mode: 'string' }).notNull(),
+    endDate: date('end_date', { mode: 'string' }).notNull(),
+    /** Service packages, '|'-separated (src/network/family-doctor.ts SERVICE_PACKAGES). */
+    packageIds: text('package_ids').notNull(),
+    renewalOf: text('renewal_of'),
+  },
+  (t) => [index('network_contracts_county_year_idx').on(t.countyId, t.year)],
+);
+
+/** 履约服务 — services delivered under contracts (follow-ups, health checks). A bulk table. */
+export const networkServices = pgTable(
+  'network_services',
+  {
+    countyId: text('county_id').notNull(),
+    year: integer('year').notNull(),
+    personId: text('person_id').notNull(),
+    service: text('service').notNull(),
+    date: date('date', { mode: 'string' }).notNull(),
+    institutionId: text('institution_id'),
+    contractId: text('contract_id'),
+  },
+  (t) => [index('network_services_county_year_idx').on(t.countyId, t.year)],
+);
+
+/** 远程会诊/影像/心电 — remote requests to a higher hospital with their turnaround. */
+export const networkRemoteRequests = pgTable(
+  'network_remote_requests',
+  {
+    id: text('id').primaryKey(),
+    countyId: text('county_id').notNull(),
+    year: integer('year').notNull(),
+    kind: text('kind').notNull(),
+    fromInstitutionId: text('from_institution_id').notNull(),
+    toInstitutionId: text('to_institution_id').notNull(),
+    personId: text('person_id'),
+    requestedAt: timestamp('requested_at', { withTimezone: true }).notNull(),
+    reportedAt: timestamp('reported_at', { withTimezone: true }),
+  },
+  (t) => [
+    check('network_remote_requests_kind_check', oneOf(t.kind, ['teleconsultation', 'remote_imaging', 'remote_ecg'])),
+    index('network_remote_requests_county_year_idx').on(t.countyId, t.year),
+  ],
+);
+
+/** 名医工作室/专家坐诊 — outreach sessions held (from their schedules). */
+export const networkOutreachSessions = pgTable(
+  'network_outreach_sessions',
+  {
+    countyId: text('county_id').notNull(),
+    year: integer('year').notNull(),
+    scheduleId: text('schedule_id').notNull(),
+    kind: text('kind').notNull(),
+    specialty: text('specialty').notNull(),
+    specialistId: text('specialist_id').notNull(),
+    homeInstitutionId: text('home_institution_id').notNull(),
+    hostInstitutionId: text('host_institution_id').notNull(),
+    date: date('date', { mode: 'string' }).notNull(),
+    patients: integer('patients'),
+  },
+  (t) => [
+    primaryKey({ name: 'network_outreach_sessions_pkey', columns: [t.countyId, t.year, t.scheduleId, t.date] }),
+    check('network_outreach_sessions_kind_check', oneOf(t.kind, ['famous_doctor_studio', 'visiting_specialist'])),
+  ],
+);
+
+/** 乡村医生 — village doctors (age, qualification, education, time in post). */
+export const networkVillageDoctors = pgTable(
+  'network_village_doctors',
+  {
+    id: text('id').primaryKey(),
+    countyId: text('county_id').notNull(),
+    year: integer('year').notNull(),
+    villageId: text('village_id').notNull(),
+    townshipId: text('township_id').notNull(),
+    clinicId: text('clinic_id').notNull(),
+    birthDate: date('birth_date', { mode: 'string' }).notNull(),
+    sex: text('sex'),
+    qualification: text('qualification').notNull(),
+    collegeGraduate: boolean('college_graduate').notNull(),
+    startDate: date('start_date', { mode: 'string' }),
+    endDate: date('end_date', { mode: 'string' }),
+  },
+  (t) => [
+    check('network_village_doctors_qualification_check', oneOf(t.qualification, ['licensed_physician', 'licensed_assistant_physician', 'village_doctor_certificate', 'none'])),
+    index('network_village_doctors_county_year_idx').on(t.countyId, t.year),
+  ],
+);
+
+/** 轮训/进修 — training records of village doctors. */
+export const networkTrainingRecords = pgTable(
+  'network_training_records',
+  {
+    doctorId: text('doctor_id')
+      .notNull()
+      .references(() => networkVillageDoctors.id, { onDelete: 'cascade' }),
+    kind: text('kind').notNull(),
+    institutionId: text('institution_id').notNull(),
+    startDate: date('start_date', { mode: 'string' }).notNull(),
+    endDate: date('end_date', { mode: 'string' }).notNull(),
+  },
+  (t) => [primaryKey({ name: 'network_training_records_pkey', columns: [t.doctorId, t.startDate] }), check('network_training_records_kind_check', oneOf(t.kind, ['rotation', 'further_study']))],
+);

@@ -65,7 +65,7 @@ for (const backend of backends) {
           const tables = await empty.query<{ name: string }>(
             `select table_name as name from information_schema.tables where table_schema = 'public' order by 1`,
           );
-          expect(tables.map((t) => t.name)).toEqual(['assessments', 'dashboard_snapshots', 'dashboard_traces', 'datasets', 'drug_volumes', 'encounters', 'enrolments', 'indicator_items', 'indicator_values', 'inpatient_cases', 'institutions', 'jurisdictions', 'linkage_agreements', 'linkage_results', 'meta', 'purchase_order_rejects', 'purchase_orders', 'referrals', 'residents', 'runs', 'service_volumes', 'settle_cases', 'settle_claims', 'settle_findings', 'settle_institutions', 'settle_ledger', 'settlements', 'staff']);
+          expect(tables.map((t) => t.name)).toEqual(['assessments', 'dashboard_snapshots', 'dashboard_traces', 'datasets', 'drug_volumes', 'encounters', 'enrolments', 'indicator_items', 'indicator_values', 'inpatient_cases', 'institutions', 'jurisdictions', 'linkage_agreements', 'linkage_results', 'meta', 'network_alerts', 'network_builds', 'network_contracts', 'network_outreach_sessions', 'network_referral_events', 'network_referrals', 'network_remote_requests', 'network_services', 'network_team_members', 'network_teams', 'network_training_records', 'network_village_doctors', 'purchase_order_rejects', 'purchase_orders', 'referrals', 'residents', 'runs', 'service_volumes', 'settle_cases', 'settle_claims', 'settle_findings', 'settle_institutions', 'settle_ledger', 'settlements', 'staff']);
           const history = await empty.query<{ n: number }>('select count(*) as n from drizzle.__drizzle_migrations');
           expect(history[0]!.n).toBe(first.total);
         } finally {
