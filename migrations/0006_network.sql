@@ -1,3 +1,4 @@
+CREATE SEQUENCE "public"."network_referral_api_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 1 CACHE 1;--> statement-breakpoint
 CREATE TABLE "network_alerts" (
 	"county_id" text NOT NULL,
 	"year" integer NOT NULL,

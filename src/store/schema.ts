@@ -19,6 +19,7 @@ import {
   index,
   integer,
   jsonb,
+  pgSequence,
   pgTable,
   primaryKey,
   smallint,
@@ -692,6 +693,9 @@ export const dashboardTraces = pgTable(
 
 /** 转诊流程状态 (src/network/referral.ts REFERRAL_STATES). */
 export const NETWORK_REFERRAL_STATES = ['requested', 'accepted', 'declined', 'arrived', 'record_returned', 'closed', 'cancelled', 'expired'] as const;
+
+/** Numbers of referrals requested through the API (ids `R-API-000001`, …). */
+export const networkReferralApiSeq = pgSequence('network_referral_api_seq');
 
 /** 分级诊疗数据构建 — one row per built county-year: the seed and parameter version the build used. */
 export const networkBuilds = pgTable(
