@@ -15,6 +15,7 @@ import { registerSettle } from './settle.js';
 import { registerLinkage } from './linkage.js';
 import { registerProcurement } from './procurement.js';
 import { registerIndicators } from './indicators.js';
+import { registerNetwork } from './network.js';
 
 const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -33,6 +34,7 @@ export function buildCli(): Command {
   registerLinkage(program);
   registerProcurement(program);
   registerIndicators(program);
+  registerNetwork(program);
   return program;
 }
 

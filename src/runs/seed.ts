@@ -8,7 +8,7 @@
  * salaries use those scores) and its indicators computed again (with the linkage's items), which
  * also builds the dashboard snapshots. The first settlement's package retention uses the parameter
  * package.assessmentScore (no assessment exists yet); `sanyi settle` again applies the stored one.
- * Idempotent: running it again changes nothing.
+ * Last the demo year's care network is built (sanyi network build). Idempotent: running it again changes nothing.
  */
 import path from 'node:path';
 import { existsSync, readFileSync } from 'node:fs';
@@ -21,6 +21,7 @@ import { loadGenerated } from './load-generated.js';
 import { settleYear } from './settle.js';
 import { LinkageInputError, linkageYear } from './linkage.js';
 import { indicatorsYear } from './indicators.js';
+import { buildNetwork } from './network-build.js';
 
 export const DEMO = { county: 'demo', seed: '42', startYear: 2025, years: 1 } as const;
 
@@ -60,6 +61,7 @@ export async function seedIfEmpty(store: Store, params: ParamTree, opts: SeedOpt
   const [have] = await store.query<{ n: number }>('select count(*)::int as n from datasets where county_id = $1', [DEMO.county]);
   if ((have?.n ?? 0) > 0) {
     await settleDemoIfNeeded(store, params, log);
+    await networkDemoIfNeeded(store, params, log);
     return { jurisdictions, loaded: false };
   }
 
@@ -113,6 +115,7 @@ export async function seedIfEmpty(store: Store, params: ParamTree, opts: SeedOpt
       (summary.rejected.length ? ` (${summary.rejected.length} rows rejected: see ${path.join(dir, 'rejected')})` : ''),
   );
   await settleDemoIfNeeded(store, params, log);
+  await networkDemoIfNeeded(store, params, log);
   return { jurisdictions, loaded: true };
 }
 
@@ -158,6 +161,15 @@ async function demoIndicators(store: Store, params: ParamTree, log: (m: string) 
   const r = await indicatorsYear({ store, params }, { jurisdiction: DEMO.county, year: DEMO.startYear });
   const a = r.summary.county_assessment;
   log(`  ${r.summary.values.toLocaleString('en')} indicator values${a ? `, county assessment ${a.score.toFixed(2)}` : ''} in ${r.summary.seconds.toFixed(1)} s (sanyi indicators --year ${DEMO.startYear} runs it again)`);
+}
+
+/** The demo year's care network once (referral workflows, family doctors, remote care, workforce). */
+async function networkDemoIfNeeded(store: Store, params: ParamTree, log: (m: string) => void): Promise<void> {
+  const [done] = await store.query<{ n: number }>('select count(*)::int as n from network_builds where county_id = $1 and year = $2', [DEMO.county, DEMO.startYear]);
+  if ((done?.n ?? 0) > 0) return;
+  log(`building the demo county's ${DEMO.startYear} care network (referral workflows, family doctors, remote care, workforce) …`);
+  const s = await buildNetwork({ store, params }, { jurisdiction: DEMO.county, year: DEMO.startYear });
+  log(`  ${s.referrals.total.toLocaleString('en')} referrals, ${s.contracts.toLocaleString('en')} contracts in ${s.seconds.toFixed(1)} s (sanyi network build --year ${DEMO.startYear} runs it again)`);
 }
 
 function reusable(dir: string, params: ParamTree, catalogue: Catalogue, population: number): boolean {
