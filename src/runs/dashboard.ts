@@ -17,6 +17,7 @@ import type { Bilingual } from '../rules/params.js';
 import type { Agreement } from '../procurement/procurement.js';
 import { loadCatalogue, SHIPPED_CATALOGUE_DIR } from '../simulation/catalogue.js';
 import { loadIndicators, SHIPPED_INDICATORS_DIR, type IndicatorDefinition } from '../indicators/definitions.js';
+import { loadSupervisionRules, SHIPPED_RULES_FILE } from '../insurance/supervision.js';
 import { distributeSalaries, type SalaryTier, type StaffRole, type StaffTitle } from '../salary/salary.js';
 import type { ParamTree } from '../rules/params.js';
 
@@ -43,6 +44,8 @@ export interface RebuildOptions {
   params?: ParamTree;
   catalogueDir?: string;
   indicatorsDir?: string;
+  /** The supervision rules file (for the rules' labels on the findings page). */
+  supervisionRules?: string | URL;
   onStage?: (s: string) => void;
 }
 
@@ -61,7 +64,7 @@ interface SettleSummaryRow {
   findings: number;
   param_version: string;
   seed: string | null;
-  package_detail?: { budget?: { trace?: Trace }; settlement?: { trace?: Trace }; allocation?: { trace?: Trace } | null; payment?: { trace?: unknown } };
+  package_detail?: { budget?: { trace?: Trace }; settlement?: { trace?: Trace }; allocation?: { trace?: Trace } | null; payment?: { trace?: Trace } };
 }
 
 interface LinkageStored {
@@ -137,6 +140,8 @@ export async function rebuildDashboard(store: Store, county: string, year: numbe
   const tBudget = trace('package.budget', S.package_detail?.budget?.trace);
   const tSettle = trace('package.settlement', S.package_detail?.settlement?.trace);
   trace('package.allocation', S.package_detail?.allocation?.trace);
+  // The DRG payment tables of the year (base rate, weights source): every institution's group payment is RW × base rate.
+  const tPayment = trace('payment.tables', S.package_detail?.payment?.trace);
   const tChain = link ? trace('linkage.chain', link.trace) : undefined;
   const tProc = link ? trace('linkage.procurement', link.procurement.trace) : undefined;
   const tFund = link ? trace('linkage.fund', link.fund.trace) : undefined;
@@ -190,6 +195,7 @@ export async function rebuildDashboard(store: Store, county: string, year: numbe
     'select institution_id, in_county, claims, inpatient_cases, charges_fen::float8 as charges_fen, fund_fen::float8 as fund_fen, payment_fen::float8 as payment_fen, balance_fen::float8 as balance_fen, detail from settle_institutions where run_id = $1 order by institution_id',
     [runId],
   );
+  const monthTraces = { ...(tBudget ? { budget: tBudget } : {}), ...(tSettle ? { charged: tSettle, balance: tSettle } : {}) };
   pages.set('fund', {
     figures: [
       fig('package_budget', L('打包预算', 'Package budget'), S.package.budget_fen, 'fen', tBudget),
@@ -201,7 +207,9 @@ export async function rebuildDashboard(store: Store, county: string, year: numbe
       fig('critical_illness', L('大病保险', 'Critical-illness insurance'), S.critical_illness_fen, 'fen'),
       fig('fund_months', L('基金可支付月数', 'Fund balance in months'), n('fund_balance_months'), 'months', tFund),
     ],
-    months: ledger.map((r) => ({ month: r.month, budgetFen: r.b, chargedFen: r.c, inCountyFen: r.i, outOfCountyFen: r.o, pharmacyFen: r.p, cumulativeBalanceFen: r.cb })),
+    // A month's budget is the year's package budget by month, its spending and balance the settlement's
+    // ledger: the runs store no trace per month, so a month opens the year's budget and settlement traces.
+    months: ledger.map((r) => ({ month: r.month, budgetFen: r.b, chargedFen: r.c, inCountyFen: r.i, outOfCountyFen: r.o, pharmacyFen: r.p, cumulativeBalanceFen: r.cb, trace: monthTraces })),
     outOfCounty: settled
       .filter((s) => !s.in_county)
       .sort((a, b) => b.fund_fen - a.fund_fen)
@@ -217,6 +225,13 @@ export async function rebuildDashboard(store: Store, county: string, year: numbe
     if (!m) itemsOf.set(r.institution_id, (m = new Map<string, number>()));
     m.set(r.item, r.value);
   }
+  // The indicator traces of each institution's CMI and cost and time indices (in-county institutions).
+  const indexTraces = await store.query<{ institution_id: string; indicator_id: string }>(
+    `select institution_id, indicator_id from indicator_values where county_id = $1 and year = $2 and institution_id <> '' and indicator_id in ('cmi', 'costIndex', 'timeIndex') and trace is not null`,
+    [county, year],
+  );
+  const hasIndexTrace = new Set(indexTraces.map((r) => `${r.indicator_id}@${r.institution_id}`));
+  const indexTrace = (indicator: string, institution: string) => (hasIndexTrace.has(`${indicator}@${institution}`) ? { [indicator]: `indicator:${indicator}@${institution}` } : {});
   const structOf = new Map((link?.structure.byInstitution ?? []).map((b) => [b.institutionId, b.actual]));
   const hospitals = settled.map((s) => {
     const info = institutions.get(s.institution_id);
@@ -245,10 +260,16 @@ export async function rebuildDashboard(store: Store, county: string, year: numbe
       fundFen: s.fund_fen,
       paymentFen: s.payment_fen,
       balanceFen: s.balance_fen,
+      trace: {
+        ...indexTrace('cmi', s.institution_id),
+        ...indexTrace('costIndex', s.institution_id),
+        ...indexTrace('timeIndex', s.institution_id),
+        ...(tPayment && (s.detail.drgCases ?? 0) > 0 ? { drgPayment: tPayment } : {}),
+      },
     };
   });
   pages.set('hospitals', { institutions: hospitals });
-  for (const h of hospitals) pages.set(`hospitals|${h.id}`, { institutions: [h] });
+  for (const h of hospitals) pages.set(`hospitals|${h.id}`, { institution: { id: h.id, name: h.name }, institutions: [h] });
 
   // Procurement
   const agreements = await readAgreements(store, county, year);
@@ -306,7 +327,7 @@ export async function rebuildDashboard(store: Store, county: string, year: numbe
       months: [...byMonth.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([month, b]) => ({ month, completion: agreed > 0 ? b.cumulative / agreed : null, timeProgress: agreed > 0 ? b.due / agreed : null })),
       products: [...byProduct.values()]
         .sort((a, b) => b.savingFen - a.savingFen)
-        .map((p) => ({ id: p.id, kind: p.kind, name: p.name, batch: p.batch, agreedQty: p.agreedQty, purchasedQty: p.purchasedQty, completion: p.agreedQty > 0 ? p.purchasedQty / p.agreedQty : null, timeProgress: p.agreedQty > 0 ? p.due / p.agreedQty : null, savingFen: p.savingFen, alert: p.alerts > 0, alerts: p.alerts })),
+        .map((p) => ({ id: p.id, kind: p.kind, name: p.name, batch: p.batch, agreedQty: p.agreedQty, purchasedQty: p.purchasedQty, completion: p.agreedQty > 0 ? p.purchasedQty / p.agreedQty : null, timeProgress: p.agreedQty > 0 ? p.due / p.agreedQty : null, savingFen: p.savingFen, alert: p.alerts > 0, alerts: p.alerts, ...(tProc ? { trace: tProc } : {}) })),
     };
   };
   pages.set('procurement', procPage(agreements, null));
@@ -339,8 +360,8 @@ export async function rebuildDashboard(store: Store, county: string, year: numbe
         fig('fund_months_after', L('调价后基金可支付月数', 'Fund months after'), p.fundMonths.after, 'months', tPricing),
       ],
       conditions: { triggers: p.triggers, blocks: p.blocks, constraints: p.constraints },
-      items: p.changes.map((c) => ({ serviceId: c.serviceId, name: c.name, level: c.level, category: c.category, oldFen: c.oldFen, newFen: c.newFen, changeRate: c.oldFen > 0 ? (c.newFen - c.oldFen) / c.oldFen : null, quantity: c.quantity, revenueChangeFen: c.revenueChangeFen })),
-      impact: [...impactOf.values()].map((i) => ({ institutionId: i.institutionId, name: nameOf(i.institutionId), revenueChangeFen: i.revenueChangeFen, fundChangeFen: i.fundChangeFen, patientChangeFen: i.patientChangeFen })),
+      items: p.changes.map((c) => ({ serviceId: c.serviceId, name: c.name, level: c.level, category: c.category, oldFen: c.oldFen, newFen: c.newFen, changeRate: c.oldFen > 0 ? (c.newFen - c.oldFen) / c.oldFen : null, quantity: c.quantity, revenueChangeFen: c.revenueChangeFen, ...(tPricing ? { trace: tPricing } : {}) })),
+      impact: [...impactOf.values()].map((i) => ({ institutionId: i.institutionId, name: nameOf(i.institutionId), revenueChangeFen: i.revenueChangeFen, fundChangeFen: i.fundChangeFen, patientChangeFen: i.patientChangeFen, ...(tPricing ? { trace: tPricing } : {}) })),
     });
   } else pages.set('prices', { adopted: false, reasons: ['no linkage stored'], figures: [], conditions: null, items: [], impact: [] });
 
@@ -446,10 +467,12 @@ export async function rebuildDashboard(store: Store, county: string, year: numbe
     `select seq, rule_id, institution_id, person_id, amount_fen::float8 as amount_fen, first_date::text as first_date, last_date::text as last_date from settle_findings where run_id = $1 order by amount_fen desc, seq limit 200`,
     [runId],
   );
+  const ruleLabels = safeRuleLabels(opts.supervisionRules);
+  const ruleLabel = (id: string): Bilingual => ruleLabels.get(id) ?? { zh: id, en: id };
   pages.set('findings', {
     total: S.findings,
-    rules: rules.map((r) => ({ ruleId: r.rule_id, count: r.n, amountFen: r.amount })),
-    findings: top.map((f) => ({ seq: f.seq, ruleId: f.rule_id, institutionId: f.institution_id, name: f.institution_id ? nameOf(f.institution_id) : null, personId: f.person_id === null ? null : Number(f.person_id), amountFen: f.amount_fen, firstDate: f.first_date, lastDate: f.last_date })),
+    rules: rules.map((r) => ({ ruleId: r.rule_id, label: ruleLabel(r.rule_id), count: r.n, amountFen: r.amount })),
+    findings: top.map((f) => ({ seq: f.seq, ruleId: f.rule_id, ruleLabel: ruleLabel(f.rule_id), institutionId: f.institution_id, name: f.institution_id ? nameOf(f.institution_id) : null, personId: f.person_id === null ? null : Number(f.person_id), amountFen: f.amount_fen, firstDate: f.first_date, lastDate: f.last_date })),
   });
 
   await store.transaction(async (tx) => {
@@ -508,6 +531,15 @@ function safeIndicators(dir?: string): IndicatorDefinition[] {
   } catch {
     // A broken definition file stops `sanyi indicators` with its message; the page then shows ids.
     return [];
+  }
+}
+
+/** Supervision rule id → its bilingual label (rules.yaml); none when the file is broken (settle stops on it with its message). */
+function safeRuleLabels(file?: string | URL): Map<string, Bilingual> {
+  try {
+    return new Map(loadSupervisionRules(file ?? SHIPPED_RULES_FILE).map((r) => [r.id, r.label]));
+  } catch {
+    return new Map();
   }
 }
 
@@ -605,11 +637,52 @@ export async function readSnapshot(store: Store, county: string, year: number, p
       return body;
     }
   }
-  if (key !== page) {
+  if (key !== page && institution) {
     const [any] = await store.query<{ n: number }>('select count(*)::int as n from dashboard_snapshots where county_id = $1 and year = $2 and page = $3', [county, year, page]);
-    if ((any?.n ?? 0) > 0) throw new NoSnapshotError(`no ${page} figures of institution ${institution} in ${county} ${year}`);
+    if ((any?.n ?? 0) > 0) {
+      // The county-year is built: an institution without rows on this page (an out-of-county hospital
+      // has no procurement or salary) gets the page's shape with nothing in it; an unknown id is 404.
+      const [inst] = await store.query<{ name_zh: string; name_en: string }>('select name_zh, name_en from institutions where id = $1', [institution]);
+      if (!inst) throw new NoSnapshotError(`no institution ${institution} is known (${page} of ${county} ${year})`);
+      return Buffer.from(JSON.stringify(emptyInstitutionPage(page, { id: institution, name: { zh: inst.name_zh, en: inst.name_en } })));
+    }
   }
   throw new NoSnapshotError(`no dashboard of ${county} ${year} is stored: run \`${command(county, year)}\` (after \`sanyi settle --jurisdiction ${county} --year ${year}\`)`);
+}
+
+/**
+ * A filtered page of an institution that has no rows on it: the page's shape, empty, with
+ * `empty: true` (so the page can say "no data for this institution").
+ */
+export function emptyInstitutionPage(page: DashboardPage, institution: { id: string; name: Bilingual }): Record<string, unknown> {
+  const head = { institution, empty: true };
+  switch (page) {
+    case 'hospitals':
+      return { ...head, institutions: [] };
+    case 'procurement':
+      return { ...head, figures: [], months: [], products: [] };
+    case 'salary':
+      return { ...head, figures: [], institutions: [], distribution: [] };
+    case 'indicators':
+      return { ...head, indicators: [], assessment: null };
+    case 'overview':
+    case 'fund':
+    case 'prices':
+    case 'findings':
+      // Not filtered by institution (readSnapshot never asks).
+      return head;
+  }
+}
+
+/**
+ * The years of a jurisdiction with a dashboard (an overview snapshot), oldest first; null when no
+ * such jurisdiction exists.
+ */
+export async function readYears(store: Store, county: string): Promise<number[] | null> {
+  const rows = await store.query<{ year: number }>(`select year from dashboard_snapshots where county_id = $1 and page = 'overview' order by year`, [county]);
+  if (rows.length > 0) return rows.map((r) => Number(r.year));
+  const [known] = await store.query<{ n: number }>('select count(*)::int as n from jurisdictions where id = $1', [county]);
+  return (known?.n ?? 0) > 0 ? [] : null;
 }
 
 /** A figure's trace by its id, as JSON text. */

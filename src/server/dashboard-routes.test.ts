@@ -72,6 +72,57 @@ describe('the dashboard API', () => {
       expect(nope.body.message).toMatch(/institution NOPE/);
     });
 
+    test('The years with a dashboard of a jurisdiction are listed, and an unknown jurisdiction is 404', async () => {
+      expect((await get('/api/dashboard/demo')).body).toEqual({ jurisdiction: 'demo', years: [2025] });
+      expect((await get('/api/dashboard/demo-region')).body.years).toEqual([]);
+      expect((await get('/api/dashboard/nowhere')).status).toBe(404);
+    });
+
+    test('An institution without rows on a filtered page gets the page empty (200), an unknown id 404', async () => {
+      const fund = (await get('/api/dashboard/demo/2025/fund')).body;
+      const outside = fund.outOfCounty[0].institutionId as string;
+      for (const page of ['procurement', 'salary', 'indicators']) {
+        const r = await get(`/api/dashboard/demo/2025/${page}?institution=${outside}`);
+        expect(r.status, page).toBe(200);
+        expect(r.body.empty, page).toBe(true);
+        expect(r.body.institution.id, page).toBe(outside);
+      }
+      const proc = (await get(`/api/dashboard/demo/2025/procurement?institution=${outside}`)).body;
+      expect(proc).toMatchObject({ figures: [], months: [], products: [] });
+      const sal = (await get(`/api/dashboard/demo/2025/salary?institution=${outside}`)).body;
+      expect(sal).toMatchObject({ figures: [], institutions: [], distribution: [] });
+      for (const page of ['hospitals', 'procurement', 'salary', 'indicators']) {
+        const r = await get(`/api/dashboard/demo/2025/${page}?institution=NOPE`);
+        expect(r.status, page).toBe(404);
+        expect(r.body.message, page).toMatch(/institution NOPE/);
+      }
+    });
+
+    test('Chart items carry the traces the runs stored: months, institutions’ CMI and DRG payment, products, price items', async () => {
+      const rule = async (id: string) => (await get(`/api/dashboard/demo/2025/trace/${encodeURIComponent(id)}`)).body.rule as string;
+      const fund = (await get('/api/dashboard/demo/2025/fund')).body;
+      expect(await rule(fund.months[0].trace.budget)).toBe('insurance.package.budget');
+      expect(await rule(fund.months[0].trace.charged)).toBe('insurance.package.settle');
+      const cgh = (await get('/api/dashboard/demo/2025/hospitals?institution=CGH')).body.institutions[0];
+      expect(cgh.trace.cmi).toBe('indicator:cmi@CGH');
+      expect(await rule(cgh.trace.cmi)).toBe('indicator.cmi');
+      expect(await rule(cgh.trace.costIndex)).toBe('indicator.costIndex');
+      expect(await rule(cgh.trace.drgPayment)).toBe('insurance.payment.tables');
+      const proc = (await get('/api/dashboard/demo/2025/procurement')).body;
+      expect(await rule(proc.products[0].trace)).toBe('procurement.year');
+      const prices = (await get('/api/dashboard/demo/2025/prices')).body;
+      expect(await rule(prices.items[0].trace)).toBe('pricing.proposal');
+    });
+
+    test('The findings name their supervision rules in both languages', async () => {
+      const f = (await get('/api/dashboard/demo/2025/findings')).body;
+      expect(f.rules.length).toBeGreaterThan(0);
+      for (const r of f.rules) expect(r.label.zh, r.ruleId).not.toBe(r.ruleId);
+      const split = f.rules.find((r: { ruleId: string }) => r.ruleId === 'split_admission');
+      if (split) expect(split.label).toEqual({ zh: '分解住院', en: 'Split admission' });
+      expect(f.findings[0].ruleLabel.en).toEqual(expect.any(String));
+    });
+
     test('A figure’s trace opens by its id: linkage, salary, indicator and assessment traces', async () => {
       const o = (await get('/api/dashboard/demo/2025/overview')).body;
       const fund = o.loop.find((f: any) => f.id === 'fund_months');

@@ -2,8 +2,10 @@
  * Dashboard API (issue 7, docs/dashboard.md): each page of a county-year from its pre-built snapshot
  * (one row read and sent as stored, or the bytes sent before while the row's build time is
  * unchanged, gzipped once when large and the client accepts it, so every call stays below 100 ms),
- * `?institution=` for the pages that filter by it, and the trace of any figure by its id. A
- * county-year without snapshots answers 404 with the command that builds them.
+ * `?institution=` for the pages that filter by it (an institution without rows on a page gets the
+ * page empty, an unknown one 404), the trace of any figure by its id, and the years of a
+ * jurisdiction that have a dashboard. A county-year without snapshots answers 404 with the command
+ * that builds them.
  */
 import { gzipSync } from 'node:zlib';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -11,7 +13,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { errorBody, yearParams, row } from './schemas.js';
 import type { AppContext } from '../runs/context.js';
-import { DASHBOARD_PAGES, FILTERED_PAGES, NoSnapshotError, readSnapshot, readTrace, SnapshotCache, type DashboardPage } from '../runs/dashboard.js';
+import { DASHBOARD_PAGES, FILTERED_PAGES, NoSnapshotError, readSnapshot, readTrace, readYears, SnapshotCache, type DashboardPage } from '../runs/dashboard.js';
 
 const tags = ['dashboard'];
 
@@ -51,6 +53,22 @@ export function registerDashboardRoutes(app: FastifyInstance, ctx: AppContext): 
   const r = app.withTypeProvider<ZodTypeProvider>();
   // Bodies already sent, re-sent while their snapshot row is unchanged (one small read per call).
   const cache = new SnapshotCache();
+  r.get(
+    '/api/dashboard/:jurisdiction',
+    {
+      schema: {
+        summary: 'The years of a jurisdiction that have a dashboard (snapshots), oldest first',
+        tags,
+        params: z.object({ jurisdiction: z.string().min(1) }),
+        response: { 200: z.object({ jurisdiction: z.string(), years: z.array(z.number().int()) }), 404: errorBody },
+      },
+    },
+    async (req, reply) => {
+      const years = await readYears(ctx.store, req.params.jurisdiction);
+      if (years === null) return reply.status(404).send({ error: 'not_found', message: `no jurisdiction ${req.params.jurisdiction} is known` });
+      return { jurisdiction: req.params.jurisdiction, years };
+    },
+  );
   for (const page of DASHBOARD_PAGES) {
     const filtered = FILTERED_PAGES.has(page);
     r.get(

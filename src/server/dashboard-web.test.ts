@@ -267,11 +267,86 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('the dashboard in Chromium', () => {
       expect(new URL(page.url()).searchParams.get('institution')).toBe(one.id);
       expect(new URL(page.url()).searchParams.get('year')).toBe(String(DASHBOARD_YEAR));
 
-      await page.getByTestId('year-input').fill(String(DASHBOARD_YEAR - 1));
+      // A year without a dashboard, named in the URL: the select holds it next to the years that have one.
+      await page.goto(`${base}/salary?jurisdiction=demo&year=${DASHBOARD_YEAR - 1}`);
       await expect.poll(() => page.getByTestId('error').textContent()).toContain('404');
       expect(await page.getByTestId('error').textContent()).toContain('sanyi');
-      expect(new URL(page.url()).searchParams.get('year')).toBe(String(DASHBOARD_YEAR - 1));
+      expect(await page.getByTestId('year-select').locator('option').allTextContents()).toEqual([String(DASHBOARD_YEAR), String(DASHBOARD_YEAR - 1)]);
+      await page.getByTestId('year-select').selectOption(String(DASHBOARD_YEAR));
+      await page.getByTestId('dash-body').waitFor();
+      expect(new URL(page.url()).searchParams.get('year')).toBe(String(DASHBOARD_YEAR));
       expect(problems.every((p) => p.startsWith('HTTP 404') || p.includes('404 (Not Found)'))).toBe(true);
+    } finally {
+      await page.context().close();
+    }
+  });
+
+  test('The year filter lists the years with a dashboard and opens on the latest', async () => {
+    const { years } = await getJson<{ years: number[] }>('/api/dashboard/demo');
+    const { page, problems } = await openPage();
+    try {
+      await page.goto(`${base}/fund?jurisdiction=demo`);
+      await page.getByTestId('dash-body').waitFor();
+      expect(await page.getByTestId('year-select').inputValue()).toBe(String(years.at(-1)));
+      expect(await page.getByTestId('year-select').locator('option').allTextContents()).toEqual(years.map(String).reverse());
+      expect(problems).toEqual([]);
+    } finally {
+      await page.context().close();
+    }
+  });
+
+  test('An out-of-county hospital’s procurement and salary pages say it has no data there (no error)', async () => {
+    const fund = await getJson<{ outOfCounty: Array<{ institutionId: string }> }>(`/api/dashboard/demo/${DASHBOARD_YEAR}/fund`);
+    const outside = fund.outOfCounty[0]?.institutionId;
+    if (!outside) throw new Error('no out-of-county institution');
+    const { page, problems } = await openPage();
+    try {
+      for (const path of ['/procurement', '/salary']) {
+        await page.goto(`${base}${path}?${query}&institution=${outside}`);
+        await page.getByTestId('no-institution-data').waitFor();
+        expect(await page.getByTestId('error').count(), path).toBe(0);
+      }
+      await screenshot(page, 'dashboard-salary-out-of-county');
+      expect(problems).toEqual([]);
+    } finally {
+      await page.context().close();
+    }
+  });
+
+  test('A click on a chart bar opens that bar’s trace: an institution’s DRG payment opens the payment tables', async () => {
+    const { page, problems } = await openPage();
+    try {
+      await page.goto(`${base}/hospitals?${query}&institution=CGH`);
+      await page.getByTestId('dash-body').waitFor();
+      const chart = page.getByTestId('chart-drg-payment');
+      await expect.poll(() => chart.locator('canvas').count()).toBeGreaterThan(0);
+      await page.waitForTimeout(500); // the bars grow for 300 ms
+      const box = await chart.boundingBox();
+      if (!box) throw new Error('the chart has no box');
+      // One institution: two bars side by side from the axis up, the payment (left) and the charges.
+      await page.mouse.click(box.x + box.width * 0.3, box.y + box.height * 0.7);
+      const drawer = page.getByTestId('trace-drawer');
+      await expect.poll(() => drawer.getByTestId('trace-rule').textContent()).toBe('insurance.payment.tables');
+      expect(new URL(page.url()).searchParams.get('trace')).toBe('payment.tables');
+      await page.screenshot({ path: `${RESULTS}dashboard-chart-trace.png` });
+      expect(problems).toEqual([]);
+    } finally {
+      await page.context().close();
+    }
+  });
+
+  test('The findings name each supervision rule by its label', async () => {
+    const f = await getJson<{ findings: Array<{ ruleId: string; ruleLabel: { zh: string; en: string } }> }>(`/api/dashboard/demo/${DASHBOARD_YEAR}/findings`);
+    const first = f.findings[0];
+    if (!first) throw new Error('no findings');
+    const { page, problems } = await openPage();
+    try {
+      await page.goto(`${base}/supervision?${query}`);
+      await page.getByTestId('dash-body').waitFor();
+      expect(await page.getByTestId('finding-rule').first().textContent()).toBe(first.ruleLabel.zh);
+      await page.getByTestId('lang-switch').click();
+      await expect.poll(() => page.getByTestId('finding-rule').first().textContent()).toBe(first.ruleLabel.en);
+      expect(problems).toEqual([]);
     } finally {
       await page.context().close();
     }

@@ -182,6 +182,8 @@ export interface FundMonth {
   outOfCountyFen: number;
   pharmacyFen: number;
   cumulativeBalanceFen: number;
+  /** The traces of the month's figures: the year's package budget and settlement (no trace per month is stored). */
+  trace?: { budget?: string; charged?: string; balance?: string };
 }
 
 export interface FundResponse {
@@ -202,13 +204,21 @@ export interface HospitalRow {
   drgCases: number;
   drgPaymentFen: number | null;
   drgChargesFen: number | null;
+  /** Trace ids: the indicator traces of CMI and the indices, the year's DRG payment tables. */
+  trace?: { cmi?: string; costIndex?: string; timeIndex?: string; drgPayment?: string };
 }
 
-export interface HospitalsResponse {
+/** A page narrowed to one institution (`?institution=`); `empty`: it has no rows on this page. */
+export interface InstitutionPart {
+  institution?: { id: string; name: Name };
+  empty?: boolean;
+}
+
+export interface HospitalsResponse extends InstitutionPart {
   institutions: HospitalRow[];
 }
 
-export interface ProcurementResponse {
+export interface ProcurementResponse extends InstitutionPart {
   figures: Figure[];
   months: Array<{ month: string; completion: number | null; timeProgress: number | null }>;
   products: Array<{
@@ -224,6 +234,7 @@ export interface ProcurementResponse {
     alert: boolean;
     /** Institutions whose agreement for the product is behind time progress. */
     alerts?: number;
+    trace?: string;
   }>;
 }
 
@@ -231,11 +242,11 @@ export interface PricesResponse {
   adopted?: boolean;
   reasons?: string[];
   figures: Figure[];
-  items: Array<{ serviceId: string; name: Name; level: string; category: string; oldFen: number; newFen: number; changeRate: number | null; quantity?: number; revenueChangeFen?: number }>;
-  impact: Array<{ institutionId: string; name: Name; revenueChangeFen: number; fundChangeFen: number; patientChangeFen: number }>;
+  items: Array<{ serviceId: string; name: Name; level: string; category: string; oldFen: number; newFen: number; changeRate: number | null; quantity?: number; revenueChangeFen?: number; trace?: string }>;
+  impact: Array<{ institutionId: string; name: Name; revenueChangeFen: number; fundChangeFen: number; patientChangeFen: number; trace?: string }>;
 }
 
-export interface SalaryResponse {
+export interface SalaryResponse extends InstitutionPart {
   figures: Figure[];
   institutions: Array<{
     id: string;
@@ -272,7 +283,7 @@ export interface IndicatorRow {
   trace?: string;
 }
 
-export interface IndicatorsResponse {
+export interface IndicatorsResponse extends InstitutionPart {
   indicators: IndicatorRow[];
   assessment: {
     scheme?: string;
@@ -284,8 +295,8 @@ export interface IndicatorsResponse {
 
 export interface FindingsResponse {
   total?: number;
-  rules: Array<{ ruleId: string; count: number; amountFen: number }>;
-  findings: Array<{ seq: number; ruleId: string; institutionId: string | null; name?: Name | null; personId: string | number | null; amountFen: number; firstDate: string | null; lastDate: string | null }>;
+  rules: Array<{ ruleId: string; label?: Bilingual; count: number; amountFen: number }>;
+  findings: Array<{ seq: number; ruleId: string; ruleLabel?: Bilingual; institutionId: string | null; name?: Name | null; personId: string | number | null; amountFen: number; firstDate: string | null; lastDate: string | null }>;
 }
 
 export interface TraceParam {
@@ -336,6 +347,8 @@ export function dashboardUrl(part: DashboardPart, jurisdiction: string, year: nu
 }
 
 export const dashboardApi = {
+  /** The years of a jurisdiction that have a dashboard, oldest first. */
+  years: (jurisdiction: string) => getJson<{ jurisdiction: string; years: number[] }>(`/api/dashboard/${encodeURIComponent(jurisdiction)}`).then((r) => r.years),
   part: <P extends DashboardPart>(part: P, jurisdiction: string, year: number, institution?: string | null) =>
     getJson<DashboardPages[P]>(dashboardUrl(part, jurisdiction, year, institution)),
   trace: (jurisdiction: string, year: number, id: string) =>

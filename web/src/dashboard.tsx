@@ -3,8 +3,8 @@
  * query, the loading / error / empty states, the figure cards, and the trace drawer that a click on a
  * figure or a chart item opens (`?trace=<id>` in the URL, so an explanation can be shared).
  */
-import { useEffect, useMemo, useState, type ReactNode } from 'react';
-import { api, dashboardApi, type DashboardPages, type DashboardPart, type Figure, type Jurisdiction } from './api';
+import { useMemo, type ReactNode } from 'react';
+import { api, dashboardApi, type DashboardPages, type DashboardPart, type Figure, type InstitutionPart, type Jurisdiction } from './api';
 import type { Lang, MessageKey } from './i18n';
 import { defaultJurisdiction, treeOrder } from './jurisdictions';
 import { formatFigure } from './format';
@@ -15,13 +15,15 @@ import { TraceDrawer } from './TraceDrawer';
 import { ErrorBox, FormattedView, Loading } from './ui';
 import { useApi, type Loadable } from './useApi';
 
-/** The year shown when the URL names none (until the API lists the years with snapshots). */
+/** The year shown when the URL names none and the jurisdiction has no dashboard year (else its latest). */
 export const DEFAULT_YEAR = 2025;
 const YEAR = /^\d{4}$/;
 
 export interface Filters {
   jurisdiction: string | null;
   year: number;
+  /** false while the default year (the latest with a dashboard) is being asked for. */
+  yearKnown: boolean;
   institution: string | null;
   trace: string | null;
 }
@@ -42,40 +44,52 @@ export function withQuery(pathname: string, search: URLSearchParams, changes: Re
 export function useFilters(): {
   filters: Filters;
   jurisdictions: Loadable<Jurisdiction[]> | null;
+  years: Loadable<number[]> | null;
   update: (changes: Record<string, string | null>, replace?: boolean) => void;
 } {
   const { pathname, search } = useLocation();
   const jurisdictions = useApi('jurisdictions', api.jurisdictions);
   const list = jurisdictions?.state === 'ok' ? jurisdictions.data : null;
+  const jurisdiction = search.get('jurisdiction') ?? (list && defaultJurisdiction(list)) ?? null;
+  const years = useApi(jurisdiction === null ? null : `years|${jurisdiction}`, () => dashboardApi.years(jurisdiction ?? ''));
   const urlYear = search.get('year');
+  const fromUrl = urlYear !== null && YEAR.test(urlYear) ? Number(urlYear) : null;
+  // Without a year in the URL: the latest year with a dashboard (the default year when there is none or the list fails).
+  const latest = years?.state === 'ok' ? (years.data.at(-1) ?? DEFAULT_YEAR) : years?.state === 'error' ? DEFAULT_YEAR : null;
   const filters: Filters = {
-    jurisdiction: search.get('jurisdiction') ?? (list && defaultJurisdiction(list)) ?? null,
-    year: urlYear !== null && YEAR.test(urlYear) ? Number(urlYear) : DEFAULT_YEAR,
+    jurisdiction,
+    year: fromUrl ?? latest ?? DEFAULT_YEAR,
+    yearKnown: fromUrl !== null || latest !== null,
     institution: search.get('institution'),
     trace: search.get('trace'),
   };
   const update = (changes: Record<string, string | null>, replace = true) => navigate(withQuery(pathname, search, changes), { replace });
-  return { filters, jurisdictions, update };
+  return { filters, jurisdictions, years, update };
 }
 
 /** Institution id → name, from the hospitals snapshot of the county-year (for filters and tables). */
-export function useInstitutions(jurisdiction: string | null, year: number, wanted: boolean): Loadable<Array<{ id: string; name: string }>> | null {
-  const key = wanted && jurisdiction !== null ? `hospitals|${jurisdiction}|${year}` : null;
+export function useInstitutions(jurisdiction: string | null, year: number | null, wanted: boolean): Loadable<Array<{ id: string; name: string }>> | null {
+  const key = wanted && jurisdiction !== null && year !== null ? `hospitals|${jurisdiction}|${year}` : null;
   const { lang } = useLang();
-  return useApi(key ? `${key}|${lang}` : null, () => dashboardApi.part('hospitals', jurisdiction ?? '', year).then((r) => r.institutions.map(({ id, name }) => ({ id, name: nameIn(name, lang) }))));
+  return useApi(key ? `${key}|${lang}` : null, () => dashboardApi.part('hospitals', jurisdiction ?? '', year ?? DEFAULT_YEAR).then((r) => r.institutions.map(({ id, name }) => ({ id, name: nameIn(name, lang) }))));
 }
 
-function FilterBar({ filters, jurisdictions, institutions, update }: {
+function FilterBar({ filters, jurisdictions, years, institutions, update }: {
   filters: Filters;
   jurisdictions: Loadable<Jurisdiction[]> | null;
+  years: Loadable<number[]> | null;
   institutions: Loadable<Array<{ id: string; name: string }>> | null;
   update: (changes: Record<string, string | null>, replace?: boolean) => void;
 }) {
   const { lang, t } = useLang();
   const list = jurisdictions?.state === 'ok' ? jurisdictions.data : null;
-  // The year field may hold a half-typed year; only four digits reach the URL.
-  const [yearInput, setYearInput] = useState(String(filters.year));
-  useEffect(() => setYearInput(String(filters.year)), [filters.year]);
+  // The years with a dashboard, newest first, and the year of the URL when it has none (its page says so).
+  const yearList = useMemo(() => {
+    const known = years?.state === 'ok' ? years.data : [];
+    const all = new Set(known);
+    if (filters.yearKnown) all.add(filters.year);
+    return [...all].sort((a, b) => b - a);
+  }, [years, filters.year, filters.yearKnown]);
   return (
     <div className="filters" data-testid="filters">
       <label>
@@ -92,18 +106,19 @@ function FilterBar({ filters, jurisdictions, institutions, update }: {
       </label>
       <label>
         {t('dash.year')}
-        <input
-          type="number"
-          min={2000}
-          max={2100}
-          value={yearInput}
-          data-testid="year-input"
-          className="year-input"
-          onChange={(e) => {
-            setYearInput(e.target.value);
-            if (YEAR.test(e.target.value)) update({ year: e.target.value });
-          }}
-        />
+        <select
+          value={filters.yearKnown ? String(filters.year) : ''}
+          disabled={!filters.yearKnown}
+          data-testid="year-select"
+          className="year-select"
+          onChange={(e) => update({ year: e.target.value })}
+        >
+          {yearList.map((y) => (
+            <option key={y} value={y}>
+              {y}
+            </option>
+          ))}
+        </select>
       </label>
       {institutions && (
         <label>
@@ -157,11 +172,11 @@ export function DashboardView<P extends DashboardPart>({
   children: (data: DashboardPages[P], view: ViewContext) => ReactNode;
 }) {
   const { lang, t } = useLang();
-  const { filters, jurisdictions, update } = useFilters();
-  const institutions = useInstitutions(filters.jurisdiction, filters.year, byInstitution || needsNames);
+  const { filters, jurisdictions, years, update } = useFilters();
+  const institutions = useInstitutions(filters.jurisdiction, filters.yearKnown ? filters.year : null, byInstitution || needsNames);
   const { jurisdiction, year } = filters;
   const institution = byInstitution ? filters.institution : null;
-  const key = jurisdiction === null ? null : `${part}|${jurisdiction}|${year}|${institution ?? ''}`;
+  const key = jurisdiction === null || !filters.yearKnown ? null : `${part}|${jurisdiction}|${year}|${institution ?? ''}`;
   const data = useApi(key, () => dashboardApi.part(part, jurisdiction ?? '', year, institution));
   const names = useMemo(() => new Map(institutions?.state === 'ok' ? institutions.data.map((i) => [i.id, i.name] as const) : []), [institutions]);
   const view: ViewContext = { filters, lang, t, openTrace: (id) => update({ trace: id }, false), names };
@@ -170,7 +185,7 @@ export function DashboardView<P extends DashboardPart>({
     <section className="page dash-page" data-testid={`page-${part}`}>
       <div className="dash-head">
         <h1>{t(title)}</h1>
-        <FilterBar filters={filters} jurisdictions={jurisdictions} institutions={byInstitution ? institutions : null} update={update} />
+        <FilterBar filters={filters} jurisdictions={jurisdictions} years={years} institutions={byInstitution ? institutions : null} update={update} />
       </div>
       <p className="intro muted">{t(intro)}</p>
       {jurisdictions?.state === 'error' ? (
@@ -182,6 +197,10 @@ export function DashboardView<P extends DashboardPart>({
           <ErrorBox error={data.error} />
           {data.error.status === 404 && <p className="muted hint">{t('dash.noSnapshot')}</p>}
         </>
+      ) : (data.data as InstitutionPart).empty ? (
+        <p className="notice" data-testid="no-institution-data">
+          {t('dash.noInstitutionData', { name: nameIn((data.data as InstitutionPart).institution?.name ?? institution ?? '', lang) })}
+        </p>
       ) : (
         <div className="dash-body" data-testid="dash-body">
           {children(data.data, view)}
@@ -263,6 +282,11 @@ export function openTraceOf(view: ViewContext): (click: { data: unknown }) => vo
     const trace = typeof d === 'object' && d !== null && 'trace' in d ? (d as { trace?: unknown }).trace : undefined;
     if (typeof trace === 'string') view.openTrace(trace);
   };
+}
+
+/** A chart data item that opens its trace on a click (a plain value when it has none, or no value). */
+export function traced<V extends number | '-'>(value: V, trace: string | undefined): V | { value: V; trace: string } {
+  return trace === undefined || value === '-' ? value : { value, trace };
 }
 
 /** A money series value in the chart's axis scale (万元 in Chinese, ¥ thousand in English). */

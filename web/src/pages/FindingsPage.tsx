@@ -16,7 +16,7 @@ function rulesOption(data: FindingsResponse, view: ViewContext): ChartOption {
     tooltip: { trigger: 'axis' },
     legend: { top: 0 },
     grid: { left: 8, right: 16, top: 40, bottom: 8, containLabel: true },
-    xAxis: { type: 'category', data: rules.map((r) => r.ruleId), axisLabel: { rotate: 20, width: 110, overflow: 'truncate' } },
+    xAxis: { type: 'category', data: rules.map((r) => (r.label ? r.label[lang] : r.ruleId)), axisLabel: { rotate: 20, width: 110, overflow: 'truncate' } },
     yAxis: [
       { type: 'value', name: t('unit.findings') },
       { type: 'value', name: axis.name, splitLine: { show: false } },
@@ -58,8 +58,8 @@ export function FindingsPage() {
                       {data.findings.map((f) => (
                         <tr key={f.seq} data-testid="finding-row">
                           <td className="num">{f.seq}</td>
-                          <td>
-                            <code>{f.ruleId}</code>
+                          <td data-testid="finding-rule" title={f.ruleId}>
+                            {f.ruleLabel ? f.ruleLabel[lang] : <code>{f.ruleId}</code>}
                           </td>
                           <td>{f.name ? nameIn(f.name, lang) : f.institutionId === null ? '—' : (view.names.get(f.institutionId) ?? f.institutionId)}</td>
                           <td>

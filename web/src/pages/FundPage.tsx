@@ -4,7 +4,7 @@
  * by institution.
  */
 import { Chart, type ChartOption } from '../Chart';
-import { DashboardView, Empty, FigureCards, Panel, scaled, type ViewContext } from '../dashboard';
+import { DashboardView, Empty, FigureCards, openTraceOf, Panel, scaled, traced, type ViewContext } from '../dashboard';
 import { formatMoney, formatPlain, moneyAxis } from '../format';
 import { nameIn } from '../labels';
 import type { FundResponse } from '../api';
@@ -22,9 +22,9 @@ function monthsOption(data: FundResponse, view: ViewContext): ChartOption {
     xAxis: { type: 'category', data: m.map((r) => String(r.month)) },
     yAxis: { type: 'value', name: axis.name },
     series: [
-      { type: 'bar', name: t('fund.budget'), data: m.map((r) => scaled(r.budgetFen, axis.divisor)) },
-      { type: 'bar', name: t('fund.charged'), data: m.map((r) => scaled(r.chargedFen, axis.divisor)) },
-      { type: 'line', name: t('fund.cumulative'), data: m.map((r) => scaled(r.cumulativeBalanceFen, axis.divisor)), symbolSize: 6 },
+      { type: 'bar', name: t('fund.budget'), data: m.map((r) => traced(scaled(r.budgetFen, axis.divisor), r.trace?.budget)) },
+      { type: 'bar', name: t('fund.charged'), data: m.map((r) => traced(scaled(r.chargedFen, axis.divisor), r.trace?.charged)) },
+      { type: 'line', name: t('fund.cumulative'), data: m.map((r) => traced(scaled(r.cumulativeBalanceFen, axis.divisor), r.trace?.balance)), symbolSize: 6 },
     ],
   };
 }
@@ -68,7 +68,7 @@ export function FundPage() {
           <FigureCards figures={data.figures} view={view} />
           <div className="panels">
             <Panel title={view.t('fund.months')} wide>
-              <Chart testId="chart-fund-months" option={monthsOption(data, view)} height={300} />
+              <Chart testId="chart-fund-months" option={monthsOption(data, view)} height={300} onClick={openTraceOf(view)} clickable={data.months.some((m) => m.trace?.budget ?? m.trace?.charged)} />
             </Panel>
             <Panel title={view.t('fund.flow')}>
               <Chart testId="chart-fund-flow" option={flowOption(data, view)} />

@@ -5,7 +5,7 @@
  */
 import type { HospitalRow } from '../api';
 import { Chart, type ChartOption } from '../Chart';
-import { DashboardView, Empty, Panel, scaled, type ViewContext } from '../dashboard';
+import { DashboardView, Empty, openTraceOf, Panel, scaled, traced, type ViewContext } from '../dashboard';
 import { formatIndex, formatMoney, formatPlain, formatShare, moneyAxis } from '../format';
 import { careLevel, nameIn } from '../labels';
 
@@ -50,12 +50,12 @@ function cmiOption(rows: readonly HospitalRow[], view: ViewContext): ChartOption
     xAxis: { type: 'category', data: top.map((r) => nameIn(r.name, lang)), axisLabel: { rotate: 30, width: 90, overflow: 'truncate' } },
     yAxis: { type: 'value', name: t('hospitals.index') },
     series: [
-      { type: 'bar', name: 'CMI', data: top.map((r) => r.cmi ?? '-') },
-      { type: 'bar', name: t('hospitals.costIndex'), data: top.map((r) => r.costIndex ?? '-') },
+      { type: 'bar', name: 'CMI', data: top.map((r) => traced(r.cmi ?? '-', r.trace?.cmi)) },
+      { type: 'bar', name: t('hospitals.costIndex'), data: top.map((r) => traced(r.costIndex ?? '-', r.trace?.costIndex)) },
       {
         type: 'bar',
         name: t('hospitals.timeIndex'),
-        data: top.map((r) => r.timeIndex ?? '-'),
+        data: top.map((r) => traced(r.timeIndex ?? '-', r.trace?.timeIndex)),
         markLine: { silent: true, symbol: 'none', data: [{ yAxis: 1 }], lineStyle: { type: 'dashed', color: '#888' }, label: { formatter: '1', position: 'insideEndTop' } },
       },
     ],
@@ -73,7 +73,7 @@ function paymentOption(rows: readonly HospitalRow[], view: ViewContext): ChartOp
     xAxis: { type: 'category', data: top.map((r) => nameIn(r.name, lang)), axisLabel: { rotate: 30, width: 90, overflow: 'truncate' } },
     yAxis: { type: 'value', name: axis.name },
     series: [
-      { type: 'bar', name: t('hospitals.drgPayment'), data: top.map((r) => (r.drgPaymentFen === null ? '-' : scaled(r.drgPaymentFen, axis.divisor))) },
+      { type: 'bar', name: t('hospitals.drgPayment'), data: top.map((r) => traced(r.drgPaymentFen === null ? '-' : scaled(r.drgPaymentFen, axis.divisor), r.trace?.drgPayment)) },
       { type: 'bar', name: t('hospitals.drgCharges'), data: top.map((r) => (r.drgChargesFen === null ? '-' : scaled(r.drgChargesFen, axis.divisor))) },
     ],
   };
@@ -137,10 +137,10 @@ export function HospitalsPage() {
               <Chart testId="chart-revenue" option={revenueOption(rows, view)} height={320} />
             </Panel>
             <Panel title={view.t('hospitals.indices')} note={view.t('hospitals.indicesNote')}>
-              <Chart testId="chart-cmi" option={cmiOption(rows, view)} height={300} />
+              <Chart testId="chart-cmi" option={cmiOption(rows, view)} height={300} onClick={openTraceOf(view)} clickable={rows.some((r) => r.trace?.cmi)} />
             </Panel>
             <Panel title={view.t('hospitals.payment')}>
-              <Chart testId="chart-drg-payment" option={paymentOption(rows, view)} height={300} />
+              <Chart testId="chart-drg-payment" option={paymentOption(rows, view)} height={300} onClick={openTraceOf(view)} clickable={rows.some((r) => r.trace?.drgPayment)} />
             </Panel>
             <Panel title={view.t('hospitals.table')} wide>
               <HospitalTable rows={rows} view={view} />

@@ -4,7 +4,7 @@
  */
 import type { PricesResponse } from '../api';
 import { Chart, type ChartOption } from '../Chart';
-import { DashboardView, Empty, FigureCards, Panel, scaled, type ViewContext } from '../dashboard';
+import { DashboardView, Empty, FigureCards, openTraceOf, Panel, scaled, traced, type ViewContext } from '../dashboard';
 import { formatFen, formatMoney, formatPlain, formatShare, moneyAxis } from '../format';
 import { careLevel, nameIn, serviceCategory } from '../labels';
 
@@ -26,7 +26,7 @@ function itemsOption(data: PricesResponse, view: ViewContext): ChartOption {
         name: view.t('prices.changeRate'),
         data: top.map((i) => {
           const rate = i.changeRate ?? 0;
-          return { value: Math.round(rate * 10000) / 100, itemStyle: { color: rate >= 0 ? '#c2410c' : '#2f7d4f' } };
+          return { value: Math.round(rate * 10000) / 100, itemStyle: { color: rate >= 0 ? '#c2410c' : '#2f7d4f' }, ...(i.trace ? { trace: i.trace } : {}) };
         }),
       },
     ],
@@ -44,9 +44,9 @@ function impactOption(data: PricesResponse, view: ViewContext): ChartOption {
     xAxis: { type: 'category', data: top.map((r) => nameIn(r.name, lang)), axisLabel: { rotate: 30, width: 90, overflow: 'truncate' } },
     yAxis: { type: 'value', name: axis.name },
     series: [
-      { type: 'bar', name: t('prices.revenueChange'), data: top.map((r) => scaled(r.revenueChangeFen, axis.divisor)) },
-      { type: 'bar', name: t('prices.fundChange'), data: top.map((r) => scaled(r.fundChangeFen, axis.divisor)) },
-      { type: 'bar', name: t('prices.patientChange'), data: top.map((r) => scaled(r.patientChangeFen, axis.divisor)) },
+      { type: 'bar', name: t('prices.revenueChange'), data: top.map((r) => traced(scaled(r.revenueChangeFen, axis.divisor), r.trace)) },
+      { type: 'bar', name: t('prices.fundChange'), data: top.map((r) => traced(scaled(r.fundChangeFen, axis.divisor), r.trace)) },
+      { type: 'bar', name: t('prices.patientChange'), data: top.map((r) => traced(scaled(r.patientChangeFen, axis.divisor), r.trace)) },
     ],
   };
 }
@@ -61,10 +61,10 @@ export function PricesPage() {
             <FigureCards figures={data.figures} view={view} />
             <div className="panels">
               <Panel title={t('prices.items')} note={data.items.length > TOP ? t('dash.topN', { n: TOP }) : undefined}>
-                <Chart testId="chart-price-items" option={itemsOption(data, view)} height={Math.max(280, Math.min(TOP, data.items.length) * 20 + 50)} />
+                <Chart testId="chart-price-items" option={itemsOption(data, view)} height={Math.max(280, Math.min(TOP, data.items.length) * 20 + 50)} onClick={openTraceOf(view)} clickable={data.items.some((i) => i.trace)} />
               </Panel>
               <Panel title={t('prices.impact')}>
-                <Chart testId="chart-price-impact" option={impactOption(data, view)} height={Math.max(280, Math.min(TOP, data.items.length) * 20 + 50)} />
+                <Chart testId="chart-price-impact" option={impactOption(data, view)} height={Math.max(280, Math.min(TOP, data.items.length) * 20 + 50)} onClick={openTraceOf(view)} clickable={data.impact.some((i) => i.trace)} />
               </Panel>
               <Panel title={t('prices.proposal')} wide>
                 {data.items.length === 0 ? (

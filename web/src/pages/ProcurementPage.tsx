@@ -4,7 +4,7 @@
  */
 import type { ProcurementResponse } from '../api';
 import { Chart, type ChartOption } from '../Chart';
-import { DashboardView, Empty, FigureCards, Panel, scaled, type ViewContext } from '../dashboard';
+import { DashboardView, Empty, FigureCards, openTraceOf, Panel, scaled, traced, type ViewContext } from '../dashboard';
 import { formatMoney, formatPlain, formatShare, moneyAxis } from '../format';
 import { nameIn } from '../labels';
 
@@ -34,7 +34,7 @@ function savingsOption(data: ProcurementResponse, view: ViewContext): ChartOptio
     grid: { left: 8, right: 24, top: 16, bottom: 28, containLabel: true },
     xAxis: { type: 'value', name: axis.name, nameLocation: 'middle', nameGap: 24 },
     yAxis: { type: 'category', data: top.map((p) => nameIn(p.name, view.lang)), axisLabel: { width: 150, overflow: 'truncate', interval: 0, fontSize: 11 } },
-    series: [{ type: 'bar', name: view.t('procurement.saving'), data: top.map((p) => scaled(p.savingFen, axis.divisor)) }],
+    series: [{ type: 'bar', name: view.t('procurement.saving'), data: top.map((p) => traced(scaled(p.savingFen, axis.divisor), p.trace)) }],
   };
 }
 
@@ -92,7 +92,7 @@ export function ProcurementPage() {
               <Chart testId="chart-completion" option={completionOption(data, view)} />
             </Panel>
             <Panel title={view.t('procurement.savings')} note={data.products.length > TOP ? view.t('dash.topN', { n: TOP }) : undefined}>
-              <Chart testId="chart-savings" option={savingsOption(data, view)} />
+              <Chart testId="chart-savings" option={savingsOption(data, view)} onClick={openTraceOf(view)} clickable={data.products.some((p) => p.trace)} />
             </Panel>
             <Panel title={view.t('procurement.products')} wide>
               <ProductTable data={data} view={view} />
