@@ -1,7 +1,8 @@
 /**
  * `sanyi network build`: the care network of a county-year from the stored data (issue 8).
  *
- *  - Workflow referrals from the generated referral events (`referrals`): each becomes a referral
+ *  - Workflow referrals from the generated referral events (`referrals`) dated in the year or causing
+ *    an encounter that starts in it: each becomes a referral
  *    requested by a doctor of the sender, accepted, arrived (linked to its encounter), record
  *    returned and closed by the right parties at plausible times; a seeded share is declined or left
  *    to expire (`network.demoData.referral.*`). Steps after the end of the year are not taken yet.
@@ -21,7 +22,7 @@ import { Random } from '../rules/random.js';
 import { addDays, daysBetween, type IsoDate } from '../rules/period.js';
 import type { Store } from '../store/store.js';
 import { loadCatalogue } from '../simulation/catalogue.js';
-import { addHours, ageOn, share, type InstitutionRef, type Share } from '../network/common.js';
+import { addHours, share, type InstitutionRef, type Share } from '../network/common.js';
 import { requestReferral, transition, expireDue, ReferralError, type Actor, type Referral } from '../network/referral.js';
 import type { EncounterRef } from '../network/reimbursement.js';
 import { leftCountyWithoutReferral, loadInCountyDiseases } from '../network/in-county.js';
@@ -121,7 +122,7 @@ export async function buildNetwork(ctx: { store: Store; params: ParamTree }, opt
   const events = await store.query<{ id: number; person_id: number; direction: string; from_institution_id: string; to_institution_id: string; referral_date: string; disease_id: string; source_encounter_id: number | null; encounter_id: number; start_date: string; end_date: string }>(
     `select r.id, r.person_id, r.direction, r.from_institution_id, r.to_institution_id, r.referral_date, r.disease_id, r.source_encounter_id, r.encounter_id, e.start_date, e.end_date
        from referrals r join encounters e on e.id = r.encounter_id
-      where r.county_id = $1 and r.referral_date between $2 and $3 order by r.id`,
+      where r.county_id = $1 and (r.referral_date between $2 and $3 or e.start_date between $2 and $3) order by r.id`,
     [county, start, end],
   );
   const declineShare = params.number('network.demoData.referral.declineShare', start, county).value;
@@ -449,7 +450,6 @@ export async function buildNetwork(ctx: { store: Store; params: ParamTree }, opt
       ageing,
       subsidy: { month: `${year}-12`, totalFen: roll.totalFen, doctors: roll.rows.length, rows: roll.rows.slice(0, 200), trace: roll.trace },
       training: { completion: trained.met, trace: trained.trace },
-      ageOfDoctors: doctors.map((d) => ageOn(d.birthDate, end)),
     },
     apiReferralsKept: apiReferrals.length,
   };

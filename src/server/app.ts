@@ -23,6 +23,7 @@ import { LinkageInputError } from '../runs/linkage.js';
 import { registerSettlementRoutes } from './settlement-routes.js';
 import { registerLinkageRoutes } from './linkage-routes.js';
 import { registerDashboardRoutes } from './dashboard-routes.js';
+import { registerNetworkRoutes } from './network-routes.js';
 
 export const WEB_DIST = fileURLToPath(new URL('../../web/dist/', import.meta.url));
 export const PACKAGE_VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -203,6 +204,7 @@ export async function buildApp(ctx: AppContext, opts: AppOptions = {}): Promise<
   registerSettlementRoutes(app, ctx);
   registerLinkageRoutes(app, ctx);
   registerDashboardRoutes(app, ctx);
+  registerNetworkRoutes(app, ctx);
 
   // The web app, with a single-page fallback for its client-side routes.
   const hasWeb = existsSync(`${WEB_DIST}index.html`);

@@ -1,0 +1,141 @@
+/** The care-network API over HTTP, on a generated, loaded, settled and network-built small county (issue 8, docs/network.md). */
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { startSettledApp, type SettledApp } from './test-support/settled-app.js';
+import { buildNetwork, type NetworkBuildSummary } from '../runs/network-build.js';
+
+let server: SettledApp;
+let base: string;
+let build: NetworkBuildSummary;
+beforeAll(async () => {
+  server = await startSettledApp({ population: 3000, seed: 13 });
+  ({ base } = server);
+  build = await buildNetwork(server.ctx, { jurisdiction: 'demo', year: 2025 });
+}, 180_000);
+afterAll(async () => {
+  await server?.close();
+});
+
+async function get(p: string): Promise<{ status: number; body: any }> {
+  const res = await fetch(base + p);
+  return { status: res.status, body: JSON.parse(await res.text()) };
+}
+async function post(p: string, body: unknown): Promise<{ status: number; body: any }> {
+  const res = await fetch(base + p, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return { status: res.status, body: JSON.parse(await res.text()) };
+}
+
+describe('the care-network API', () => {
+  test('The build turns every generated referral event of the year (requested in it or causing an encounter in it) into a workflow, most of them closed, a few declined or expired, and stores its seed', async () => {
+    const [n] = await server.ctx.store.query<{ n: number }>("select count(*)::int as n from referrals r join encounters e on e.id = r.encounter_id where r.county_id = 'demo' and (r.referral_date <= '2025-12-31' or e.start_date <= '2025-12-31')");
+    expect(build.referrals.total).toBe(n!.n);
+    expect(build.referrals.byState.closed).toBeGreaterThan(build.referrals.total / 2);
+    expect(build.seed).toBe('13:network:2025');
+    const again = await buildNetwork(server.ctx, { jurisdiction: 'demo', year: 2025 });
+    expect(again.referrals).toEqual(build.referrals);
+    expect(again.contracts).toBe(build.contracts);
+  });
+
+  test("The county hospital's inbox lists referrals to it with their allowed next actions, and its outbox those it sent", async () => {
+    const inbox = await get('/api/network/demo/referrals?institution=CGH&box=inbox&limit=5');
+    expect(inbox.status).toBe(200);
+    expect(inbox.body.total).toBeGreaterThan(0);
+    expect(inbox.body.referrals.length).toBeLessThanOrEqual(5);
+    for (const r of inbox.body.referrals) expect(r.to.id).toBe('CGH');
+    const closed = await get('/api/network/demo/referrals?institution=CGH&box=inbox&state=closed&limit=1');
+    expect(closed.body.referrals[0].allowedActions).toEqual([]);
+    const outbox = await get('/api/network/demo/referrals?institution=CGH&box=outbox');
+    for (const r of outbox.body.referrals) expect(r.from.id).toBe('CGH');
+    expect((await get('/api/network/demo/referrals?institution=NOPE')).status).toBe(404);
+    expect((await get('/api/network/demo/referrals')).status).toBe(400);
+  });
+
+  test('One referral answers with its history from request to close, linked to the encounter it caused', async () => {
+    const closed = (await get('/api/network/demo/referrals?institution=CGH&box=inbox&state=closed&limit=1')).body.referrals[0];
+    const one = await get(`/api/network/demo/referrals/${closed.id}`);
+    expect(one.status).toBe(200);
+    expect(one.body.events.map((e: { action: string }) => e.action)).toEqual(['request', 'accept', 'arrive', 'return_record', 'close']);
+    expect(one.body.encounterIds).toHaveLength(1);
+    expect((await get('/api/network/demo/referrals/R-NONE')).status).toBe(404);
+  });
+
+  test('A referral requested through the API is accepted with its version; a second move on the old version gets 409, an illegal move 400 with the domain message', async () => {
+    const created = await post('/api/network/demo/referrals', { personId: '49', fromInstitutionId: 'THC01', toInstitutionId: 'CGH', diseaseId: 'pneumonia_adult', actor: { kind: 'doctor', id: 'D-1' }, at: '2026-01-05T09:00:00+08:00' });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ state: 'requested', version: 1, direction: 'up', scope: 'within_county' });
+    expect(created.body.allowedActions.map((a: { action: string }) => a.action)).toEqual(['accept', 'decline', 'cancel']);
+    const id = created.body.id;
+    const desk = { kind: 'staff', id: 'S-9', institutionId: 'CGH' };
+    const accepted = await post(`/api/network/demo/referrals/${id}/actions`, { action: 'accept', expectedVersion: 1, actor: desk, at: '2026-01-05T10:00:00+08:00' });
+    expect(accepted.status).toBe(200);
+    expect(accepted.body).toMatchObject({ state: 'accepted', version: 2 });
+    const stale = await post(`/api/network/demo/referrals/${id}/actions`, { action: 'decline', expectedVersion: 1, actor: desk, at: '2026-01-05T10:05:00+08:00', reason: 'no bed' });
+    expect(stale.status).toBe(409);
+    expect(stale.body).toMatchObject({ error: 'stale_version', expectedVersion: 1, currentVersion: 2, currentState: 'accepted' });
+    expect(stale.body.message).toContain(id);
+    const illegal = await post(`/api/network/demo/referrals/${id}/actions`, { action: 'close', expectedVersion: 2, actor: { kind: 'doctor', id: 'D-1', institutionId: 'THC01' }, at: '2026-01-05T11:00:00+08:00' });
+    expect(illegal.status).toBe(400);
+    expect(illegal.body.error).toBe('illegal_transition');
+    expect(illegal.body.message).toContain(`referral ${id} (state accepted)`);
+    const notDoctor = await post('/api/network/demo/referrals', { personId: '49', fromInstitutionId: 'THC01', toInstitutionId: 'CGH', actor: { kind: 'staff', id: 'S-1' } });
+    expect(notDoctor.status).toBe(400);
+    expect(notDoctor.body.message).toMatch(/only a doctor of the sending institution/);
+  });
+
+  test('A referral not accepted within 48 hours expires when the expiry runs', async () => {
+    const created = await post('/api/network/demo/referrals', { personId: '80', fromInstitutionId: 'THC01', toInstitutionId: 'CGH', actor: { kind: 'doctor', id: 'D-2' }, at: '2026-02-01T09:00:00+08:00' });
+    const run = await post('/api/network/demo/referrals/expire', { asOf: '2026-02-03T09:00:01+08:00' });
+    expect(run.body.ids).toContain(created.body.id);
+    expect((await get(`/api/network/demo/referrals/${created.body.id}`)).body.state).toBe('expired');
+  });
+
+  test('The flows of the year are Sankey nodes and links whose referral counts add up, with self-referred out-of-county admissions', async () => {
+    const f = await get('/api/network/demo/2025/flows');
+    expect(f.status).toBe(200);
+    expect(f.body.nodes.map((n: { id: string }) => n.id)).toEqual(['village', 'township', 'county', 'out_of_county', 'self']);
+    const sum = f.body.links.filter((l: any) => l.kind === 'referral').reduce((a: number, l: { value: number; notCompleted: Record<string, number> }) => a + l.value + l.notCompleted.declined! + l.notCompleted.cancelled! + l.notCompleted.expired! + l.notCompleted.open!, 0);
+    expect(sum).toBe(f.body.totals.referrals);
+    expect(f.body.totals.selfReferredOutOfCounty + f.body.totals.referredOutOfCounty).toBe(f.body.totals.outOfCountyAdmissions);
+    expect(f.body.links.find((l: any) => l.source === 'township' && l.target === 'county').value).toBeGreaterThan(0);
+  });
+
+  test('Family doctors: coverage overall and by priority group, fulfilment, own-team visit share and team payments in fen', async () => {
+    const r = await get('/api/network/demo/2025/family-doctors');
+    expect(r.status).toBe(200);
+    expect(r.body.coverage.overall.value).toBeGreaterThan(0.2);
+    expect(r.body.coverage.byGroup.elderly.denominator).toBeGreaterThan(0);
+    expect(r.body.fulfilment.overall.value).toBeGreaterThan(0.5);
+    expect(r.body.ownTeamVisitShare.denominator).toBeGreaterThan(0);
+    expect(Number.isInteger(r.body.payments.totalFen)).toBe(true);
+    expect(r.body.teams[0].paymentFen).toBeGreaterThan(0);
+  });
+
+  test('Remote care: turnaround by kind and the monthly sessions vs out-of-county admissions series', async () => {
+    const r = await get('/api/network/demo/2025/remote');
+    expect(r.status).toBe(200);
+    expect(r.body.turnaround.byKind.remote_ecg.medianHours).toBeLessThan(r.body.turnaround.byKind.remote_imaging.medianHours);
+    expect(r.body.series).toHaveLength(12);
+    expect(r.body.series.reduce((a: number, m: { sessions: number }) => a + m.sessions, 0)).toBe(r.body.sessions.total);
+  });
+
+  test('Workforce: vacancy, ageing picture, subsidy roll and training completion', async () => {
+    const r = await get('/api/network/demo/2025/workforce');
+    expect(r.status).toBe(200);
+    expect(r.body.vacancy.villages).toBeGreaterThan(0);
+    expect(r.body.ageing.inPost).toBeGreaterThan(0);
+    expect(r.body.subsidy.totalFen).toBeGreaterThan(0);
+    expect(r.body.training.completion.denominator).toBeGreaterThan(0);
+  });
+
+  test('Left-county alerts name the person, the disease and the institution outside the county', async () => {
+    const r = await get('/api/network/demo/2025/alerts?limit=3');
+    expect(r.status).toBe(200);
+    expect(r.body.total).toBe(build.alerts);
+    if (r.body.total > 0) expect(r.body.alerts[0].message.en).toMatch(/without a referral/);
+  });
+
+  test('A year whose network is not built answers 404 with how to build it', async () => {
+    const r = await get('/api/network/demo/2024/flows');
+    expect(r.status).toBe(404);
+    expect(r.body.message).toMatch(/sanyi network build/);
+  });
+});
