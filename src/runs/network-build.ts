@@ -210,11 +210,18 @@ export async function buildNetwork(ctx: { store: Store; params: ParamTree }, opt
     return { id: `FDT-${year}-${thc.id}`, institutionId: thc.id, members, nameZh: `${thc.name_zh}家庭医生团队`, nameEn: `${thc.name_en} family-doctor team`, townshipId: thc.township_id };
   });
   const teamByTownship = new Map(teams.map((t) => [t.townshipId, t]));
-  const residentsRows = await store.query<{ id: number; township_id: string; village_id: string; birth_date: string; conditions: string; family_doctor: boolean; entry_date: string | null; exit_date: string | null }>(
-    `select id, township_id, village_id, birth_date, conditions, family_doctor, entry_date::text, exit_date::text from residents
-      where county_id = $1 and (entry_date is null or entry_date <= $3) and (exit_date is null or exit_date >= $2) order by id`,
-    [county, start, end],
-  );
+  // Read through COPY: ~10× faster than row objects on PGlite for the county's 300,000 residents.
+  const residentsRows: Array<{ id: number; township_id: string; village_id: string; birth_date: string; conditions: string; family_doctor: boolean; entry_date: string | null; exit_date: string | null }> = [];
+  for (const line of (
+    await store.copyOut(
+      `select id, township_id, village_id, birth_date, conditions, family_doctor, entry_date, exit_date from residents
+        where county_id = ${quote(county)} and (entry_date is null or entry_date <= '${end}') and (exit_date is null or exit_date >= '${start}') order by id`,
+    )
+  ).split('\n')) {
+    if (line === '') continue;
+    const [id, township, village, birth, conditions, fd, entry, exit] = line.split(',') as [string, string, string, string, string, string, string, string];
+    residentsRows.push({ id: Number(id), township_id: township, village_id: village, birth_date: birth, conditions, family_doctor: fd === 't', entry_date: entry || null, exit_date: exit || null });
+  }
   const residents: Resident[] = residentsRows.map((p) => ({ id: String(p.id), birthDate: p.birth_date, conditions: p.conditions ? p.conditions.split('|') : [], ...(p.entry_date ? { entryDate: p.entry_date } : {}), ...(p.exit_date ? { exitDate: p.exit_date } : {}) }));
   const ages = { elderlyMinAge: params.number('network.familyDoctor.priority.elderlyMinAge', start, county).value, childMaxAge: params.number('network.familyDoctor.priority.childMaxAge', start, county).value };
   const contracts: Contract[] = [];
@@ -339,10 +346,15 @@ export async function buildNetwork(ctx: { store: Store; params: ParamTree }, opt
   const remoteTurnaround = turnaround(remote, period, params, county, asOf);
   const series = outreachSeries(
     sessions,
-    (await store.query<{ id: number; person_id: number; institution_id: string; start_date: string; disease_id: string }>(
-      `select id, person_id, institution_id, start_date, disease_id from encounters where county_id = $1 and type = 'inpatient' and start_date between $2 and $3`,
-      [county, start, end],
-    )).map((e) => ({ id: String(e.id), personId: String(e.person_id), institution: ref(e.institution_id), type: 'inpatient' as const, startDate: e.start_date, diseaseId: e.disease_id })),
+    (
+      await store.copyOut(`select id, person_id, institution_id, start_date, disease_id from encounters where county_id = ${quote(county)} and type = 'inpatient' and start_date between '${start}' and '${end}'`)
+    )
+      .split('\n')
+      .filter((l) => l !== '')
+      .map((l) => {
+        const [id, person, inst, date, disease] = l.split(',') as [string, string, string, string, string];
+        return { id, personId: person, institution: ref(inst), type: 'inpatient' as const, startDate: date, diseaseId: disease };
+      }),
     `${year}-01`,
     `${year}-12`,
   );
@@ -467,6 +479,8 @@ const REMOTE_PER_THC_MONTH: Record<RemoteKind, number> = { remote_ecg: 30, remot
 const REMOTE_COUNTY_TO_PROVINCE_MONTH = 8;
 /** Cumulative qualification mix of village doctors (licensed physician, assistant, village-doctor certificate, none). */
 const QUALIFICATION_MIX = [0.12, 0.35, 0.95] as const;
+
+const quote = (s: string): string => `'${s.replace(/'/g, "''")}'`;
 
 function titleOf(t: string): TeamMember['title'] {
   return (['chief_physician', 'associate_chief_physician', 'attending_physician', 'resident_physician', 'senior_nurse', 'nurse'] as const).find((x) => x === t) ?? 'none';
