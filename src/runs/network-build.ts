@@ -387,6 +387,7 @@ export async function buildNetwork(ctx: { store: Store; params: ParamTree }, opt
     for (const t of ['network_alerts', 'network_contracts', 'network_services', 'network_remote_requests', 'network_outreach_sessions', 'network_teams', 'network_village_doctors', 'network_builds']) {
       await tx.query(`delete from ${t} where county_id = $1 and year = $2`, [county, year]);
     }
+    log('writing referrals …');
     const refRows: unknown[][] = [];
     const evRows: unknown[][] = [];
     referrals.forEach((r, i) => {
@@ -401,10 +402,12 @@ export async function buildNetwork(ctx: { store: Store; params: ParamTree }, opt
       ['county_id', 'year', 'encounter_id', 'person_id', 'disease_id', 'institution_id', 'date', 'message_zh', 'message_en'],
       alerts.map((a) => [county, year, a.encounterId, a.personId, a.diseaseId, a.institutionId, a.date, a.message.zh, a.message.en]),
     );
+    log('writing teams, contracts and services …');
     await tx.copyInto('network_teams', ['id', 'county_id', 'year', 'institution_id', 'name_zh', 'name_en'], teams.map((t) => [t.id, county, year, t.institutionId, t.nameZh, t.nameEn]));
     await tx.copyInto('network_team_members', ['team_id', 'staff_id', 'role', 'title', 'institution_id'], uniqueMembers(teams).map(([t, m]) => [t, m.staffId, m.role, m.title, m.institutionId]));
     await tx.copyInto('network_contracts', ['id', 'county_id', 'year', 'person_id', 'team_id', 'start_date', 'end_date', 'package_ids', 'renewal_of'], contracts.map((c) => [c.id, county, year, c.personId, c.teamId, c.start, c.end, c.packageIds.join('|'), c.renewalOf ?? null]));
     await tx.copyInto('network_services', ['county_id', 'year', 'person_id', 'service', 'date', 'institution_id', 'contract_id'], services.map((s) => [county, year, s.personId, s.service, s.date, s.institutionId ?? null, s.contractId ?? null]));
+    log('writing remote requests, sessions and the workforce …');
     await tx.copyInto('network_remote_requests', ['id', 'county_id', 'year', 'kind', 'from_institution_id', 'to_institution_id', 'person_id', 'requested_at', 'reported_at'], remote.map((r) => [r.id, county, year, r.kind, r.from.id, r.to.id, r.personId ?? null, r.requestedAt, r.reportedAt ?? null]));
     await tx.copyInto(
       'network_outreach_sessions',
