@@ -1,7 +1,8 @@
 /**
  * The dashboard in a real browser (issue 7 §3): the server holds a small county that is settled, its
  * linkage computed and its indicators evaluated, with the dashboard snapshots built, and serves the
- * built app from web/dist; Debian's Chromium opens every page through playwright-core. Needs
+ * built app from web/dist; Debian's Chromium opens every page through playwright-core. The county's
+ * care network is built too (issue 8), for the network pages. Needs
  * `npm run build` first. Without /usr/bin/chromium the suite is skipped, except in CI where it fails.
  * Screenshots go to test-results/ (not committed).
  */
@@ -11,6 +12,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { WEB_DIST } from './app.js';
 import { DASHBOARD_YEAR, startDashboardApp } from './test-support/dashboard-app.js';
+import { buildNetwork } from '../runs/network-build.js';
 import type { SettledApp } from './test-support/settled-app.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -55,6 +57,7 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('the dashboard in Chromium', () => {
     if (!HAVE_CHROMIUM) throw new Error(`${CHROMIUM} is missing; CI needs Debian's chromium and fonts-noto-cjk`);
     if (!existsSync(`${WEB_DIST}index.html`)) throw new Error('web/dist/index.html is missing: run `npm run build` before this test');
     server = await startDashboardApp({ population: 3000, seed: 11 });
+    await buildNetwork(server.ctx, { jurisdiction: 'demo', year: DASHBOARD_YEAR });
     base = server.base;
     browser = await chromium.launch({
       executablePath: CHROMIUM,
@@ -347,6 +350,80 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('the dashboard in Chromium', () => {
       await page.getByTestId('lang-switch').click();
       await expect.poll(() => page.getByTestId('finding-rule').first().textContent()).toBe(first.ruleLabel.en);
       expect(problems).toEqual([]);
+    } finally {
+      await page.context().close();
+    }
+  });
+
+  /** The care network's views with a chart, and the charts each draws. */
+  const NETWORK_VIEWS = [
+    { view: 'flows', charts: ['chart-flows'] },
+    { view: 'family', charts: ['chart-family-coverage', 'chart-family-services'] },
+    { view: 'remote', charts: ['chart-remote-turnaround', 'chart-remote-series'] },
+    { view: 'workforce', charts: ['chart-workforce-ages', 'chart-workforce-qualifications'] },
+  ] as const;
+
+  test('The care network’s flows, family doctors, remote care and workforce each draw their charts with data and log no error', async () => {
+    const { page, problems } = await openPage();
+    try {
+      for (const v of NETWORK_VIEWS) {
+        await page.goto(`${base}/network?${query}&view=${v.view}`);
+        await page.getByTestId('network-body').waitFor();
+        for (const id of v.charts) {
+          const points = Number(await page.getByTestId(id).getAttribute('data-points'));
+          expect(points, `${v.view} ${id} has data points`).toBeGreaterThan(0);
+          await expect.poll(() => page.getByTestId(id).locator('canvas').count(), { message: `${v.view} ${id} is drawn` }).toBeGreaterThan(0);
+        }
+        for (const value of await page.locator('[data-testid="figure"] .figure-value').allTextContents()) {
+          expect(value, `${v.view}: a figure without its unit`).toMatch(/¥|%|万元|\p{L}|^—$/u);
+        }
+        await screenshot(page, `network-${v.view}`);
+      }
+      // A figure with its trace in the answer opens it in the drawer.
+      await page.goto(`${base}/network?${query}&view=family`);
+      await page.locator('[data-figure="coverage"]').click();
+      await expect.poll(() => page.getByTestId('trace-rule').textContent()).toMatch(/^network\./);
+      await page.keyboard.press('Escape');
+      expect(problems).toEqual([]);
+    } finally {
+      await page.context().close();
+    }
+  });
+
+  test('The referral inbox shows an institution’s referrals with its moves: a move posts the version read, and one that someone else moved first says so and reloads', async () => {
+    const post = async (path: string, body: unknown) => {
+      const res = await fetch(base + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      return { status: res.status, body: (await res.json()) as { id: string; version: number; state: string } };
+    };
+    const request = () => post('/api/network/demo/referrals', { personId: '49', fromInstitutionId: 'THC01', toInstitutionId: 'CGH', diseaseId: 'pneumonia_adult', actor: { kind: 'doctor', id: 'D-WEB' } });
+    const first = await request();
+    expect(first.status).toBe(201);
+    const { page, problems } = await openPage();
+    try {
+      await page.goto(`${base}/network?${query}&institution=CGH&state=requested`);
+      const row = page.locator(`[data-referral="${first.body.id}"]`);
+      await row.waitFor();
+      expect(await row.getByTestId('referral-state').textContent()).toBe('已申请');
+      await screenshot(page, 'network-referrals');
+
+      // Someone else accepts it while the page still shows version 1.
+      expect((await post(`/api/network/demo/referrals/${first.body.id}/actions`, { action: 'accept', expectedVersion: 1, actor: { kind: 'staff', id: 'S-OTHER', institutionId: 'CGH' } })).status).toBe(200);
+      await row.getByTestId('action-accept').click();
+      await page.getByTestId('move-stale').waitFor();
+      expect(await page.getByTestId('move-stale').textContent()).toContain(first.body.id);
+      await expect.poll(() => page.locator(`[data-referral="${first.body.id}"]`).count()).toBe(0); // reloaded: no longer requested
+      await screenshot(page, 'network-referrals-stale');
+
+      // A fresh referral accepted from the page moves on.
+      const second = await request();
+      await page.getByTestId('state-select').selectOption('');
+      await page.getByTestId('state-select').selectOption('requested');
+      const next = page.locator(`[data-referral="${second.body.id}"]`);
+      await next.getByTestId('action-accept').click();
+      await page.getByTestId('move-ok').waitFor();
+      await page.getByTestId('state-select').selectOption('accepted');
+      await expect.poll(() => page.locator(`[data-referral="${second.body.id}"] [data-testid="referral-state"]`).textContent()).toBe('已接收');
+      expect(problems.every((p) => p.includes('409'))).toBe(true);
     } finally {
       await page.context().close();
     }

@@ -4,6 +4,7 @@ import { FindingsPage } from './pages/FindingsPage';
 import { FundPage } from './pages/FundPage';
 import { HospitalsPage } from './pages/HospitalsPage';
 import { IndicatorsPage } from './pages/IndicatorsPage';
+import { NetworkPage } from './pages/NetworkPage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { OverviewPage } from './pages/OverviewPage';
 import { ParamsPage } from './pages/ParamsPage';
@@ -23,6 +24,7 @@ const PAGES: Readonly<Record<string, ComponentType>> = {
   '/salary': SalaryPage,
   '/indicators': IndicatorsPage,
   '/supervision': FindingsPage,
+  '/network': NetworkPage,
   '/params': ParamsPage,
 };
 

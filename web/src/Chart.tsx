@@ -9,7 +9,7 @@
  */
 import { useEffect, useRef } from 'react';
 import * as echarts from 'echarts/core';
-import { BarChart, LineChart, type BarSeriesOption, type LineSeriesOption } from 'echarts/charts';
+import { BarChart, LineChart, SankeyChart, type BarSeriesOption, type LineSeriesOption, type SankeySeriesOption } from 'echarts/charts';
 import {
   GridComponent,
   LegendComponent,
@@ -23,10 +23,10 @@ import {
 import { CanvasRenderer } from 'echarts/renderers';
 import { useLang } from './lang';
 
-echarts.use([BarChart, LineChart, GridComponent, LegendComponent, TooltipComponent, MarkLineComponent, CanvasRenderer]);
+echarts.use([BarChart, LineChart, SankeyChart, GridComponent, LegendComponent, TooltipComponent, MarkLineComponent, CanvasRenderer]);
 
 export type ChartOption = echarts.ComposeOption<
-  BarSeriesOption | LineSeriesOption | GridComponentOption | LegendComponentOption | TooltipComponentOption | MarkLineComponentOption
+  BarSeriesOption | LineSeriesOption | SankeySeriesOption | GridComponentOption | LegendComponentOption | TooltipComponentOption | MarkLineComponentOption
 >;
 
 /** What a click on a data item reports: the series' and the item's own fields. */
@@ -41,7 +41,8 @@ export function countPoints(option: ChartOption): number {
   const series = option.series === undefined ? [] : Array.isArray(option.series) ? option.series : [option.series];
   let n = 0;
   for (const s of series) {
-    const data = (s as { data?: unknown }).data;
+    const links = (s as { links?: unknown }).links;
+    const data = Array.isArray(links) ? links : (s as { data?: unknown }).data;
     if (Array.isArray(data)) n += data.filter((d) => d !== null && d !== undefined && d !== '-').length;
   }
   return n;

@@ -146,9 +146,14 @@ function TraceNode({ trace, depth }: { trace: Trace; depth: number }) {
   );
 }
 
-export function TraceDrawer({ jurisdiction, year, id, onClose }: { jurisdiction: string; year: number; id: string; onClose: () => void }) {
+/**
+ * The drawer of the trace `id` of a county-year's dashboard, or of a trace already at hand
+ * (`given`: the care-network answers carry their traces in the body).
+ */
+export function TraceDrawer({ jurisdiction, year, id, given, onClose }: { jurisdiction: string; year: number; id: string; given?: Trace; onClose: () => void }) {
   const { lang, t } = useLang();
-  const trace = useApi(`trace|${jurisdiction}|${year}|${id}`, () => dashboardApi.trace(jurisdiction, year, id));
+  const loaded = useApi(given ? null : `trace|${jurisdiction}|${year}|${id}`, () => dashboardApi.trace(jurisdiction, year, id));
+  const trace: typeof loaded = given ? { state: 'ok', data: given } : loaded;
   const closeRef = useRef<HTMLButtonElement>(null);
   const onCloseRef = useRef(onClose);
   onCloseRef.current = onClose;

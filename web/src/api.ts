@@ -119,10 +119,10 @@ export class ApiError extends Error {
   }
 }
 
-async function getJson<T>(url: string): Promise<T> {
+async function getJson<T>(url: string, init?: { method: 'POST'; body: unknown }): Promise<T> {
   let res: Response;
   try {
-    res = await fetch(url, { headers: { accept: 'application/json' } });
+    res = await fetch(url, init ? { method: init.method, headers: { accept: 'application/json', 'content-type': 'application/json' }, body: JSON.stringify(init.body) } : { headers: { accept: 'application/json' } });
   } catch (e) {
     throw new ApiError(0, 'network', e instanceof Error ? e.message : String(e));
   }
@@ -353,4 +353,136 @@ export const dashboardApi = {
     getJson<DashboardPages[P]>(dashboardUrl(part, jurisdiction, year, institution)),
   trace: (jurisdiction: string, year: number, id: string) =>
     getJson<Trace>(`/api/dashboard/${encodeURIComponent(jurisdiction)}/${year}/trace/${encodeURIComponent(id)}`),
+};
+
+// ---------------------------------------------------------------------------------------------
+// The care network (docs/network.md, issue 8): referral inbox/outbox with moves, and a built
+// county-year's flows, family doctors, remote care and village workforce. Money is fen.
+
+/** A measured share: numerator ÷ denominator, `value` null (with the reason) when the denominator is 0. */
+export interface Share {
+  numerator: number;
+  denominator: number;
+  value: number | null;
+  reason?: string;
+}
+
+export const REFERRAL_STATES = ['requested', 'accepted', 'declined', 'arrived', 'record_returned', 'closed', 'cancelled', 'expired'] as const;
+export type ReferralState = (typeof REFERRAL_STATES)[number];
+export type ReferralActionName = 'accept' | 'decline' | 'arrive' | 'return_record' | 'close' | 'cancel';
+
+export interface ReferralParty {
+  id: string;
+  level: string;
+  inCounty: boolean;
+  nameZh: string;
+  nameEn: string;
+}
+
+export interface AllowedAction {
+  action: ReferralActionName;
+  to: ReferralState;
+  party: 'sender' | 'receiver' | 'system';
+  doctorOnly: boolean;
+  /** 'required', 'optional' or 'none'. */
+  reason: string;
+  label: Bilingual;
+}
+
+export interface Referral {
+  id: string;
+  personId: string;
+  diseaseId: string | null;
+  from: ReferralParty;
+  to: ReferralParty;
+  /** 'up' or 'down'. */
+  direction: string;
+  scope: string;
+  state: ReferralState;
+  version: number;
+  requestedAt: string;
+  stateSince: string;
+  deadline: { kind: string; at: string } | null;
+  allowedActions: AllowedAction[];
+}
+
+export interface ReferralBox {
+  institution: string;
+  box: 'inbox' | 'outbox';
+  total: number;
+  limit: number;
+  offset: number;
+  counts: Partial<Record<ReferralState, number>>;
+  referrals: Referral[];
+}
+
+export interface ReferralMove {
+  action: ReferralActionName;
+  expectedVersion: number;
+  actor: { kind: 'doctor' | 'staff'; id: string; institutionId: string };
+  reason?: string;
+}
+
+export interface FlowsResponse {
+  year: number;
+  nodes: Array<{ id: string; label: Bilingual }>;
+  links: Array<{ source: string; target: string; value: number; kind: string; direction?: string; notCompleted?: Partial<Record<'declined' | 'cancelled' | 'expired' | 'open', number>> }>;
+  totals: { referrals: number; outOfCountyAdmissions: number; referredOutOfCounty: number; selfReferredOutOfCounty: number };
+}
+
+export interface FamilyDoctorsResponse {
+  year: number;
+  asOf?: string;
+  residents?: number;
+  coverage: { overall: Share; anyPriority?: Share; byGroup: Record<string, Share>; trace?: Trace };
+  fulfilment: { overall?: Share; share?: Share; delivered?: number; promised?: number; byService: Record<string, Share | { promised: number; delivered: number }> };
+  ownTeamVisitShare: Share;
+  renewal?: Share;
+  teams: Array<{ id: string; name?: Name; nameZh?: string; nameEn?: string; institutionId: string; members: number | unknown[]; gaps: unknown[]; contracts: number; paymentFen: number; perCapitaFen: number | null }>;
+  payments: { totalFen: number; trace?: Trace };
+  fee: { annualFen?: number; totalFen?: number; insuranceFen: number; personalFen: number; publicHealthFen: number; trace?: Trace };
+}
+
+export interface TurnaroundRow {
+  requests: number;
+  reported: number;
+  pending?: number;
+  medianHours: number | null;
+  p90Hours: number | null;
+  withinLimit?: Share;
+  onTime?: Share;
+  limitHours?: number;
+}
+
+export interface RemoteResponse {
+  year: number;
+  note?: string;
+  turnaround: { all?: TurnaroundRow; byKind?: Record<string, TurnaroundRow>; trace?: Trace } & Record<string, unknown>;
+  series: Array<{ month: string; sessions: number; outOfCountyAdmissions: number; admissions?: number; outOfCountyShare?: number | null }>;
+  sessions: { total: number; byKind: Record<string, number> };
+}
+
+export interface WorkforceResponse {
+  year: number;
+  asOf?: string;
+  doctors: number;
+  vacancy: { villages: number; withoutDoctor: number; share: Share; byTownship: Record<string, { villages: number; withoutDoctor: number }> };
+  ageing: { bands: Array<{ label: string; count: number }>; ageing?: Share; ageingShare?: Share; meanAge?: number; inPost?: number; licensed?: Share; byQualification?: Record<string, number>; qualifications?: Record<string, number>; collegeGraduates: Share; trace?: Trace };
+  subsidy: { month: string; totalFen: number; doctors: number; rows: Array<{ doctorId: string; totalFen: number; subsidyFen?: number; qualifiedAdditionFen?: number; pensionContributionFen?: number }>; trace?: Trace };
+  training: { requiredDays?: number; completion: Share; trace?: Trace };
+}
+
+const networkBase = (jurisdiction: string) => `/api/network/${encodeURIComponent(jurisdiction)}`;
+
+export const networkApi = {
+  referrals: (jurisdiction: string, q: { institution: string; box: 'inbox' | 'outbox'; state: ReferralState | null; limit: number; offset: number }) => {
+    const params = new URLSearchParams({ institution: q.institution, box: q.box, limit: String(q.limit), offset: String(q.offset) });
+    if (q.state) params.set('state', q.state);
+    return getJson<ReferralBox>(`${networkBase(jurisdiction)}/referrals?${params.toString()}`);
+  },
+  move: (jurisdiction: string, id: string, move: ReferralMove) => getJson<Referral>(`${networkBase(jurisdiction)}/referrals/${encodeURIComponent(id)}/actions`, { method: 'POST', body: move }),
+  flows: (jurisdiction: string, year: number) => getJson<FlowsResponse>(`${networkBase(jurisdiction)}/${year}/flows`),
+  familyDoctors: (jurisdiction: string, year: number) => getJson<FamilyDoctorsResponse>(`${networkBase(jurisdiction)}/${year}/family-doctors`),
+  remote: (jurisdiction: string, year: number) => getJson<RemoteResponse>(`${networkBase(jurisdiction)}/${year}/remote`),
+  workforce: (jurisdiction: string, year: number) => getJson<WorkforceResponse>(`${networkBase(jurisdiction)}/${year}/workforce`),
 };

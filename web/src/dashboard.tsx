@@ -74,7 +74,7 @@ export function useInstitutions(jurisdiction: string | null, year: number | null
   return useApi(key ? `${key}|${lang}` : null, () => dashboardApi.part('hospitals', jurisdiction ?? '', year ?? DEFAULT_YEAR).then((r) => r.institutions.map(({ id, name }) => ({ id, name: nameIn(name, lang) }))));
 }
 
-function FilterBar({ filters, jurisdictions, years, institutions, update }: {
+export function FilterBar({ filters, jurisdictions, years, institutions, update }: {
   filters: Filters;
   jurisdictions: Loadable<Jurisdiction[]> | null;
   years: Loadable<number[]> | null;

@@ -19,7 +19,7 @@ export const MODULES: readonly ModuleRoute[] = [
   { path: '/salary', nav: 'nav.salary', dashboard: true },
   { path: '/indicators', nav: 'nav.indicators', dashboard: true },
   { path: '/supervision', nav: 'nav.supervision', dashboard: true },
-  { path: '/network', nav: 'nav.network', placeholder: 'placeholder.network' },
+  { path: '/network', nav: 'nav.network', dashboard: true },
   { path: '/params', nav: 'nav.params' },
   { path: '/lab', nav: 'nav.lab', placeholder: 'placeholder.lab' },
 ];

@@ -1,0 +1,126 @@
+/**
+ * Family doctors of a year: contract coverage overall and in the priority groups, services delivered
+ * against the packages promised, the share of contracted residents' visits at their own team, the
+ * contract fee and its split, and each team with its contracts and payments.
+ */
+import { networkApi, type FamilyDoctorsResponse, type Share, type Trace } from '../../api';
+import { Chart, type ChartOption } from '../../Chart';
+import { Empty, FigureCards, Panel, type ViewContext } from '../../dashboard';
+import { formatMoney, formatPlain, formatShare } from '../../format';
+import { nameIn } from '../../labels';
+import { useApi } from '../../useApi';
+import { NetworkLoaded, type NetworkContext } from '../NetworkPage';
+import { coded, figure } from './codes';
+
+const pct = (s: Share | undefined) => (s?.value === null || s?.value === undefined ? '-' : Math.round(s.value * 10000) / 100);
+
+/** A service's promised and delivered counts (a Share of delivered over promised, or the two counts). */
+function served(v: Share | { promised: number; delivered: number }): { promised: number; delivered: number } {
+  return 'promised' in v ? v : { promised: v.denominator, delivered: v.numerator };
+}
+
+function coverageOption(d: FamilyDoctorsResponse, view: ViewContext): ChartOption {
+  const { t } = view;
+  const groups = Object.entries(d.coverage.byGroup);
+  return {
+    tooltip: { trigger: 'axis', valueFormatter: (v) => formatShare(Number(v) / 100) },
+    grid: { left: 8, right: 16, top: 24, bottom: 8, containLabel: true },
+    xAxis: { type: 'category', data: groups.map(([g]) => coded('network.group', g, t)) },
+    yAxis: { type: 'value', name: '%', max: 100, axisLabel: { formatter: '{value}%' } },
+    series: [{ type: 'bar', name: t('network.family.coverage'), data: groups.map(([, s]) => pct(s)), label: { show: true, position: 'top', formatter: '{c}%' } }],
+  };
+}
+
+function servicesOption(d: FamilyDoctorsResponse, view: ViewContext): ChartOption {
+  const { t } = view;
+  const rows = Object.entries(d.fulfilment.byService).map(([k, v]) => [k, served(v)] as const).filter(([, v]) => v.promised > 0);
+  const unit = t('unit.count');
+  return {
+    tooltip: { trigger: 'axis', valueFormatter: (v) => `${formatPlain(Number(v))} ${unit}` },
+    legend: { top: 0 },
+    grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true },
+    xAxis: { type: 'category', data: rows.map(([k]) => coded('network.service', k, t)), axisLabel: { rotate: 20, width: 90, overflow: 'truncate' } },
+    yAxis: { type: 'value', name: unit },
+    series: [
+      { type: 'bar', name: t('network.family.promised'), data: rows.map(([, v]) => v.promised) },
+      { type: 'bar', name: t('network.family.delivered'), data: rows.map(([, v]) => v.delivered) },
+    ],
+  };
+}
+
+export function FamilyDoctorsTab({ ctx, register }: { ctx: NetworkContext; register: (id: string, trace: Trace | undefined) => string | undefined }) {
+  const { jurisdiction, year, view } = ctx;
+  const { t, lang } = view;
+  const data = useApi(`family|${jurisdiction}|${year}`, () => networkApi.familyDoctors(jurisdiction, year));
+  return (
+    <NetworkLoaded data={data}>
+      {(d) => {
+        const coverage = register('family.coverage', d.coverage.trace);
+        const fulfilment = d.fulfilment.overall ?? d.fulfilment.share;
+        const fee = d.fee.totalFen ?? d.fee.annualFen;
+        const figures = [
+          figure('coverage', 'network.family.coverage', d.coverage.overall.value, 'ratio', coverage),
+          ...(d.coverage.anyPriority ? [figure('any_priority', 'network.family.anyPriority', d.coverage.anyPriority.value, 'ratio', coverage)] : []),
+          figure('own_team', 'network.family.ownTeam', d.ownTeamVisitShare.value, 'ratio'),
+          figure('fulfilment', 'network.family.fulfilment', fulfilment?.value, 'ratio'),
+          figure('payments', 'network.family.payments', d.payments.totalFen, 'fen', register('family.payments', d.payments.trace)),
+          figure('fee', 'network.family.fee', fee, 'fen', register('family.fee', d.fee.trace)),
+        ];
+        return (
+          <>
+            <FigureCards figures={figures} view={view} />
+            <p className="muted hint">
+              {t('network.family.fee')}: {fee === undefined ? '—' : formatMoney(fee, lang)} ({t('network.family.feeSplit', { insurance: formatMoney(d.fee.insuranceFen, lang), personal: formatMoney(d.fee.personalFen, lang), publicHealth: formatMoney(d.fee.publicHealthFen, lang) })}) · {t('network.synthetic')}
+            </p>
+            <div className="panels">
+              <Panel title={t('network.family.byGroup')}>
+                <Chart testId="chart-family-coverage" option={coverageOption(d, view)} />
+              </Panel>
+              <Panel title={t('network.family.byService')}>
+                <Chart testId="chart-family-services" option={servicesOption(d, view)} />
+              </Panel>
+              <Panel title={t('network.family.teams')} wide>
+                {d.teams.length === 0 ? (
+                  <Empty />
+                ) : (
+                  <div className="table-wrap">
+                    <table className="grid data-table">
+                      <thead>
+                        <tr>
+                          <th>{t('network.family.team')}</th>
+                          <th className="num">{t('network.family.members')}</th>
+                          <th>{t('network.family.gaps')}</th>
+                          <th className="num">{t('network.family.contracts')}</th>
+                          <th className="num">{t('network.family.payment')}</th>
+                          <th className="num">{t('network.family.perCapita')}</th>
+                        </tr>
+                      </thead>
+                      <tbody>
+                        {d.teams.map((team) => (
+                          <tr key={team.id} data-testid="team-row">
+                            <td>{team.name ? nameIn(team.name, lang) : ((lang === 'zh' ? team.nameZh : team.nameEn) ?? team.id)}</td>
+                            <td className="num">
+                              {formatPlain(Array.isArray(team.members) ? team.members.length : team.members)}
+                              <span className="unit">{t('unit.persons')}</span>
+                            </td>
+                            <td>{team.gaps.length === 0 ? '—' : team.gaps.map((g) => (typeof g === 'string' ? g : JSON.stringify(g))).join(', ')}</td>
+                            <td className="num">
+                              {formatPlain(team.contracts)}
+                              <span className="unit">{t('unit.persons')}</span>
+                            </td>
+                            <td className="num">{formatMoney(team.paymentFen, lang)}</td>
+                            <td className="num">{team.perCapitaFen === null ? '—' : formatMoney(team.perCapitaFen, lang)}</td>
+                          </tr>
+                        ))}
+                      </tbody>
+                    </table>
+                  </div>
+                )}
+              </Panel>
+            </div>
+          </>
+        );
+      }}
+    </NetworkLoaded>
+  );
+}

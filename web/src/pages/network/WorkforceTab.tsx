@@ -1,0 +1,131 @@
+/**
+ * The village workforce of a year: doctors in post, villages without one (vacancy, by township), the
+ * age picture (bands, the share aged 60 and over, mean age), qualifications and college graduates,
+ * rotation training, and the month's subsidy and pension roll.
+ */
+import { networkApi, type Trace, type WorkforceResponse } from '../../api';
+import { Chart, type ChartOption } from '../../Chart';
+import { Empty, FigureCards, Panel, type ViewContext } from '../../dashboard';
+import { formatMoney, formatPlain } from '../../format';
+import { useApi } from '../../useApi';
+import { NetworkLoaded, type NetworkContext } from '../NetworkPage';
+import { coded, figure } from './codes';
+
+const SUBSIDY_ROWS = 50;
+
+function countOption(labels: string[], counts: number[], name: string, view: ViewContext): ChartOption {
+  const unit = view.t('unit.persons');
+  return {
+    tooltip: { trigger: 'axis', valueFormatter: (v) => `${formatPlain(Number(v))} ${unit}` },
+    grid: { left: 8, right: 16, top: 28, bottom: 8, containLabel: true },
+    xAxis: { type: 'category', data: labels, axisLabel: { interval: 0, width: 100, overflow: 'truncate' } },
+    yAxis: { type: 'value', name: unit, minInterval: 1 },
+    series: [{ type: 'bar', name, data: counts, label: { show: true, position: 'top' } }],
+  };
+}
+
+export function WorkforceTab({ ctx, register }: { ctx: NetworkContext; register: (id: string, trace: Trace | undefined) => string | undefined }) {
+  const { jurisdiction, year, view } = ctx;
+  const { t, lang } = view;
+  const data = useApi(`workforce|${jurisdiction}|${year}`, () => networkApi.workforce(jurisdiction, year));
+  return (
+    <NetworkLoaded data={data}>
+      {(d: WorkforceResponse) => {
+        const ageing = d.ageing.ageing ?? d.ageing.ageingShare;
+        const ageTrace = register('workforce.ageing', d.ageing.trace);
+        const qualifications = Object.entries(d.ageing.byQualification ?? d.ageing.qualifications ?? {});
+        const figures = [
+          figure('doctors', 'network.workforce.doctors', d.doctors, 'count'),
+          figure('villages', 'network.workforce.villages', d.vacancy.villages, 'count'),
+          figure('without_doctor', 'network.workforce.vacancy', d.vacancy.share.value, 'ratio'),
+          figure('ageing', 'network.workforce.ageing', ageing?.value, 'ratio', ageTrace),
+          ...(d.ageing.meanAge === undefined ? [] : [figure('mean_age', 'network.workforce.meanAge', Math.round(d.ageing.meanAge * 10) / 10, 'years', ageTrace)]),
+          ...(d.ageing.licensed ? [figure('licensed', 'network.workforce.licensed', d.ageing.licensed.value, 'ratio')] : []),
+          figure('college', 'network.workforce.college', d.ageing.collegeGraduates.value, 'ratio'),
+          figure('training', 'network.workforce.training', d.training.completion.value, 'ratio', register('workforce.training', d.training.trace)),
+        ];
+        const subsidy = { ...figure('subsidy', 'network.workforce.total', d.subsidy.totalFen, 'fen', register('workforce.subsidy', d.subsidy.trace)), label: { zh: t('network.workforce.subsidy', { month: d.subsidy.month }), en: t('network.workforce.subsidy', { month: d.subsidy.month }) } };
+        const townships = Object.entries(d.vacancy.byTownship);
+        const rows = d.subsidy.rows.slice(0, SUBSIDY_ROWS);
+        return (
+          <>
+            <FigureCards figures={[...figures, subsidy]} view={view} />
+            <p className="muted hint">{t('network.synthetic')}</p>
+            <div className="panels">
+              <Panel title={t('network.workforce.ages')}>
+                <Chart testId="chart-workforce-ages" option={countOption(d.ageing.bands.map((b) => b.label), d.ageing.bands.map((b) => b.count), t('network.workforce.doctors'), view)} />
+              </Panel>
+              <Panel title={t('network.workforce.qualifications')}>
+                <Chart testId="chart-workforce-qualifications" option={countOption(qualifications.map(([q]) => coded('network.qualification', q, t)), qualifications.map(([, n]) => n), t('network.workforce.doctors'), view)} />
+              </Panel>
+              <Panel title={t('network.workforce.byTownship')}>
+                {townships.length === 0 ? (
+                  <Empty />
+                ) : (
+                  <div className="table-wrap">
+                    <table className="grid data-table">
+                      <thead>
+                        <tr>
+                          <th>{t('network.workforce.township')}</th>
+                          <th className="num">{t('network.workforce.villages')}</th>
+                          <th className="num">{t('network.workforce.withoutDoctor')}</th>
+                        </tr>
+                      </thead>
+                      <tbody>
+                        {townships.map(([id, v]) => (
+                          <tr key={id} data-testid="township-row">
+                            <td>{id}</td>
+                            <td className="num">
+                              {formatPlain(v.villages)}
+                              <span className="unit">{t('unit.villages')}</span>
+                            </td>
+                            <td className="num">
+                              {formatPlain(v.withoutDoctor)}
+                              <span className="unit">{t('unit.villages')}</span>
+                            </td>
+                          </tr>
+                        ))}
+                      </tbody>
+                    </table>
+                  </div>
+                )}
+              </Panel>
+              <Panel title={t('network.workforce.subsidyRows', { month: d.subsidy.month, n: rows.length })}>
+                {rows.length === 0 ? (
+                  <Empty />
+                ) : (
+                  <div className="table-wrap table-scroll">
+                    <table className="grid data-table">
+                      <thead>
+                        <tr>
+                          <th>{t('network.workforce.doctor')}</th>
+                          <th className="num">{t('network.workforce.subsidyBase')}</th>
+                          <th className="num">{t('network.workforce.qualifiedAddition')}</th>
+                          <th className="num">{t('network.workforce.pension')}</th>
+                          <th className="num">{t('network.workforce.total')}</th>
+                        </tr>
+                      </thead>
+                      <tbody>
+                        {rows.map((r) => (
+                          <tr key={r.doctorId}>
+                            <td>
+                              <code>{r.doctorId}</code>
+                            </td>
+                            <td className="num">{r.subsidyFen === undefined ? '—' : formatMoney(r.subsidyFen, lang)}</td>
+                            <td className="num">{r.qualifiedAdditionFen === undefined ? '—' : formatMoney(r.qualifiedAdditionFen, lang)}</td>
+                            <td className="num">{r.pensionContributionFen === undefined ? '—' : formatMoney(r.pensionContributionFen, lang)}</td>
+                            <td className="num">{formatMoney(r.totalFen, lang)}</td>
+                          </tr>
+                        ))}
+                      </tbody>
+                    </table>
+                  </div>
+                )}
+              </Panel>
+            </div>
+          </>
+        );
+      }}
+    </NetworkLoaded>
+  );
+}
