@@ -2,6 +2,8 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startSettledApp, type SettledApp } from './test-support/settled-app.js';
 import { buildNetwork, type NetworkBuildSummary } from '../runs/network-build.js';
+import { loadReferral } from '../runs/network.js';
+import { historyProblems } from '../network/referral.js';
 
 let server: SettledApp;
 let base: string;
@@ -33,6 +35,16 @@ describe('the care-network API', () => {
     const again = await buildNetwork(server.ctx, { jurisdiction: 'demo', year: 2025 });
     expect(again.referrals).toEqual(build.referrals);
     expect(again.contracts).toBe(build.contracts);
+  });
+
+  test('Every built referral has a consistent history: states follow the table, versions count the events, times never go backwards', async () => {
+    const ids = await server.ctx.store.query<{ id: string }>("select id from network_referrals where origin = 'generated' order by id");
+    expect(ids.length).toBe(build.referrals.total);
+    for (const { id } of ids) {
+      const r = (await loadReferral(server.ctx.store, id))!;
+      expect(historyProblems(r), id).toEqual([]);
+      expect(r.version).toBe(r.events.length);
+    }
   });
 
   test("The county hospital's inbox lists referrals to it with their allowed next actions, and its outbox those it sent", async () => {

@@ -186,13 +186,14 @@ export function registerNetworkRoutes(app: FastifyInstance, ctx: AppContext): vo
           where county_id = $1 and requested_at >= $2 and requested_at < $3 group by 1, 2, 3, 4`,
         [jurisdiction, from, to],
       );
-      const links = new Map<string, { source: string; target: string; value: number; kind: 'referral'; direction: string; notCompleted: { declined: number; cancelled: number; expired: number; open: number } }>();
+      type Link = { source: string; target: string; value: number; kind: 'referral' | 'self_referred'; direction: string; notCompleted: { declined: number; cancelled: number; expired: number; open: number } };
+      const links = new Map<string, Link>();
       let referralsTotal = 0;
       let referredOut = 0;
       for (const x of rows) {
         referralsTotal += x.n;
         const k = `${x.from_level}>${x.to_level}>${x.direction}`;
-        const l = links.get(k) ?? { source: x.from_level, target: x.to_level, value: 0, kind: 'referral' as const, direction: x.direction, notCompleted: { declined: 0, cancelled: 0, expired: 0, open: 0 } };
+        const l: Link = links.get(k) ?? { source: x.from_level, target: x.to_level, value: 0, kind: 'referral', direction: x.direction, notCompleted: { declined: 0, cancelled: 0, expired: 0, open: 0 } };
         links.set(k, l);
         if (x.state === 'declined' || x.state === 'cancelled' || x.state === 'expired') l.notCompleted[x.state] += x.n;
         else if (x.state === 'requested') l.notCompleted.open += x.n;
@@ -206,7 +207,7 @@ export function registerNetworkRoutes(app: FastifyInstance, ctx: AppContext): vo
       const outOfCounty = ooc?.n ?? 0;
       const self = Math.max(0, outOfCounty - referredOut);
       const all = [...links.values()].sort((a, b) => b.value - a.value);
-      if (self > 0) all.push({ source: 'self', target: 'out_of_county', value: self, kind: 'self_referred' as never, direction: 'up', notCompleted: { declined: 0, cancelled: 0, expired: 0, open: 0 } });
+      if (self > 0) all.push({ source: 'self', target: 'out_of_county', value: self, kind: 'self_referred', direction: 'up', notCompleted: { declined: 0, cancelled: 0, expired: 0, open: 0 } });
       return {
         year,
         nodes: [...NETWORK_LEVELS, 'self'].map((id) => ({ id, label: LEVEL_LABEL[id] })),
