@@ -72,6 +72,19 @@ for (const backend of backends) {
       expect(back?.state).toBe(back?.events[1]?.to);
     });
 
+    test('Of five writers moving one referral at once from the same version, exactly one wins and the history holds exactly its move', async () => {
+      const r = await request(store);
+      const moves = [RECEIVER, OTHER_RECEIVER, RECEIVER, OTHER_RECEIVER, RECEIVER].map((actor, i) =>
+        transitionStoredReferral(store, params, r.id, i % 2 ? { action: 'decline', actor, at: '2025-03-01T10:00:00+08:00', expectedVersion: 1, reason: `no bed ${i}` } : { action: 'accept', actor, at: '2025-03-01T10:00:00+08:00', expectedVersion: 1 }),
+      );
+      const results = await Promise.allSettled(moves);
+      expect(results.filter((x) => x.status === 'fulfilled')).toHaveLength(1);
+      for (const x of results) if (x.status === 'rejected') expect(x.reason).toBeInstanceOf(StaleReferralError);
+      const back = await loadReferral(store, r.id);
+      expect(back?.events).toHaveLength(2);
+      expect(back?.version).toBe(2);
+    });
+
     test('A move decided on a copy read before another writer moved the referral is refused by the compare-and-set, naming the expected and current version', async () => {
       const r = await request(store);
       await transitionStoredReferral(store, params, r.id, { action: 'accept', actor: RECEIVER, at: '2025-03-01T10:00:00+08:00', expectedVersion: 1 });
