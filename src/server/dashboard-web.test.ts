@@ -379,11 +379,35 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('the dashboard in Chromium', () => {
         }
         await screenshot(page, `network-${v.view}`);
       }
+      // The flows list the cases that left the county without a referral.
+      await page.goto(`${base}/network?${query}&view=flows`);
+      await expect.poll(() => page.getByTestId('alert-row').count()).toBeGreaterThan(0);
       // A figure with its trace in the answer opens it in the drawer.
       await page.goto(`${base}/network?${query}&view=family`);
       await page.locator('[data-figure="coverage"]').click();
       await expect.poll(() => page.getByTestId('trace-rule').textContent()).toMatch(/^network\./);
       await page.keyboard.press('Escape');
+      expect(problems).toEqual([]);
+    } finally {
+      await page.context().close();
+    }
+  });
+
+  test('The care network fits a tablet without sideways scrolling and speaks English', async () => {
+    const { page, problems } = await openPage({ width: 768, height: 1024 });
+    try {
+      for (const view of ['referrals', ...NETWORK_VIEWS.map((v) => v.view)]) {
+        await page.goto(`${base}/network?${query}&institution=CGH&view=${view}`);
+        await page.getByTestId('network-body').waitFor();
+        expect(await overflow(page), `${view} at 768×1024`).toEqual([]);
+      }
+      await screenshot(page, 'network-workforce-768x1024');
+      await page.getByTestId('lang-switch').click();
+      await expect.poll(() => page.locator('h1').textContent()).toBe('Care network');
+      expect(await page.getByTestId('tab-flows').textContent()).toBe('Patient flows');
+      await page.getByTestId('tab-flows').click();
+      await page.getByTestId('chart-flows').waitFor();
+      await screenshot(page, 'network-flows-en');
       expect(problems).toEqual([]);
     } finally {
       await page.context().close();

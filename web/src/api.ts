@@ -472,6 +472,13 @@ export interface WorkforceResponse {
   training: { requiredDays?: number; completion: Share; trace?: Trace };
 }
 
+export interface AlertsResponse {
+  total: number;
+  limit: number;
+  offset: number;
+  alerts: Array<{ personId: string; encounterId: string; diseaseId: string; disease?: Bilingual; institutionId: string; date: string; message: Bilingual }>;
+}
+
 const networkBase = (jurisdiction: string) => `/api/network/${encodeURIComponent(jurisdiction)}`;
 
 export const networkApi = {
@@ -485,4 +492,5 @@ export const networkApi = {
   familyDoctors: (jurisdiction: string, year: number) => getJson<FamilyDoctorsResponse>(`${networkBase(jurisdiction)}/${year}/family-doctors`),
   remote: (jurisdiction: string, year: number) => getJson<RemoteResponse>(`${networkBase(jurisdiction)}/${year}/remote`),
   workforce: (jurisdiction: string, year: number) => getJson<WorkforceResponse>(`${networkBase(jurisdiction)}/${year}/workforce`),
+  alerts: (jurisdiction: string, year: number, limit: number) => getJson<AlertsResponse>(`${networkBase(jurisdiction)}/${year}/alerts?limit=${limit}`),
 };

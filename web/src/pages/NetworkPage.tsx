@@ -75,7 +75,8 @@ export function NetworkPage() {
   const { search } = useLocation();
   const { filters, jurisdictions, years, update } = useFilters();
   const tab: NetworkTab = TABS.find((x) => x === search.get('view')) ?? 'referrals';
-  const institutions = useInstitutions(filters.jurisdiction, filters.yearKnown ? filters.year : null, tab === 'referrals');
+  // The institutions' names: the referral filter, and the hospitals named in the flows' alerts.
+  const institutions = useInstitutions(filters.jurisdiction, filters.yearKnown ? filters.year : null, tab === 'referrals' || tab === 'flows');
   const names = new Map(institutions?.state === 'ok' ? institutions.data.map((i) => [i.id, i.name] as const) : []);
   const traces = useInlineTraces();
   const view: ViewContext = { filters, lang, t, openTrace: traces.open, names };

@@ -1,9 +1,10 @@
 /**
  * Patient flows of a year (a Sankey): referrals from each level (left) to each level (right) — done
  * or under way — and out-of-county admissions without a referral; the table adds the referrals that
- * were declined, cancelled, expired or are still open.
+ * were declined, cancelled, expired or are still open; then the alerts of cases of a disease the
+ * county treats in county that left it without a referral.
  */
-import { networkApi, type FlowsResponse } from '../../api';
+import { networkApi, type AlertsResponse, type FlowsResponse } from '../../api';
 import { Chart, type ChartOption } from '../../Chart';
 import { Empty, FigureCards, Panel, type ViewContext } from '../../dashboard';
 import { formatPlain } from '../../format';
@@ -37,7 +38,7 @@ function sankeyOption(data: FlowsResponse, view: ViewContext): ChartOption {
       {
         type: 'sankey',
         left: 8,
-        right: 150,
+        right: 200, // room for the receivers' labels (English ones are long)
         top: 12,
         bottom: 12,
         nodeWidth: 14,
@@ -53,10 +54,51 @@ function sankeyOption(data: FlowsResponse, view: ViewContext): ChartOption {
   };
 }
 
+const ALERTS = 50;
+
+function AlertsPanel({ data, view }: { data: AlertsResponse; view: ViewContext }) {
+  const { t, lang } = view;
+  return (
+    <Panel title={t('network.alerts.title', { n: formatPlain(data.total) })} note={data.total > data.alerts.length ? t('network.alerts.first', { n: data.alerts.length }) : undefined} wide>
+      {data.alerts.length === 0 ? (
+        <Empty />
+      ) : (
+        <div className="table-wrap table-scroll">
+          <table className="grid data-table">
+            <thead>
+              <tr>
+                <th>{t('network.alerts.date')}</th>
+                <th>{t('network.person')}</th>
+                <th>{t('network.disease')}</th>
+                <th>{t('network.alerts.institution')}</th>
+                <th>{t('network.alerts.message')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.alerts.map((a) => (
+                <tr key={a.encounterId} data-testid="alert-row">
+                  <td>{a.date}</td>
+                  <td>
+                    <code>{a.personId}</code>
+                  </td>
+                  <td>{a.disease ? a.disease[lang] : a.diseaseId}</td>
+                  <td>{view.names.get(a.institutionId) ?? a.institutionId}</td>
+                  <td className="wrap">{a.message[lang]}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </Panel>
+  );
+}
+
 export function FlowsTab({ ctx }: { ctx: NetworkContext }) {
   const { jurisdiction, year, view } = ctx;
   const { t } = view;
   const data = useApi(`flows|${jurisdiction}|${year}`, () => networkApi.flows(jurisdiction, year));
+  const alerts = useApi(`alerts|${jurisdiction}|${year}`, () => networkApi.alerts(jurisdiction, year, ALERTS));
   return (
     <NetworkLoaded data={data}>
       {(d) => {
@@ -112,6 +154,7 @@ export function FlowsTab({ ctx }: { ctx: NetworkContext }) {
                   </div>
                 )}
               </Panel>
+              {alerts?.state === 'ok' && <AlertsPanel data={alerts.data} view={view} />}
             </div>
           </>
         );
