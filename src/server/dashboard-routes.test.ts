@@ -91,6 +91,12 @@ describe('the dashboard API', () => {
       expect(proc).toMatchObject({ figures: [], months: [], products: [] });
       const sal = (await get(`/api/dashboard/demo/2025/salary?institution=${outside}`)).body;
       expect(sal).toMatchObject({ figures: [], institutions: [], distribution: [] });
+      // The same shape as an institution with rows (plus `empty`).
+      for (const page of ['procurement', 'salary', 'indicators']) {
+        const filled = (await get(`/api/dashboard/demo/2025/${page}?institution=CGH`)).body;
+        const empty = (await get(`/api/dashboard/demo/2025/${page}?institution=${outside}`)).body;
+        expect(Object.keys(empty).sort(), page).toEqual([...Object.keys(filled), 'empty'].sort());
+      }
       for (const page of ['hospitals', 'procurement', 'salary', 'indicators']) {
         const r = await get(`/api/dashboard/demo/2025/${page}?institution=NOPE`);
         expect(r.status, page).toBe(404);
