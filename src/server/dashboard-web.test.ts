@@ -428,6 +428,10 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('the dashboard in Chromium', () => {
       const row = page.locator(`[data-referral="${first.body.id}"]`);
       await row.waitFor();
       expect(await row.getByTestId('referral-state').textContent()).toBe('已申请');
+      // Its history: the request by the sending doctor.
+      await row.getByTestId('referral-history-toggle').click();
+      await expect.poll(() => page.getByTestId('history-event').count()).toBe(1);
+      expect(await page.getByTestId('history-event').first().textContent()).toContain('D-WEB');
       await screenshot(page, 'network-referrals');
 
       // Someone else accepts it while the page still shows version 1.

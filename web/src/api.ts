@@ -406,6 +406,22 @@ export interface Referral {
   allowedActions: AllowedAction[];
 }
 
+export interface ReferralEvent {
+  seq: number;
+  action: string;
+  from: ReferralState | null;
+  to: ReferralState;
+  at: string;
+  actor: { kind: string; id: string; institutionId?: string | null };
+  reason?: string | null;
+  encounterId?: string | null;
+}
+
+export interface ReferralDetail extends Referral {
+  events: ReferralEvent[];
+  encounterIds?: string[];
+}
+
 export interface ReferralBox {
   institution: string;
   box: 'inbox' | 'outbox';
@@ -487,6 +503,7 @@ export const networkApi = {
     if (q.state) params.set('state', q.state);
     return getJson<ReferralBox>(`${networkBase(jurisdiction)}/referrals?${params.toString()}`);
   },
+  referral: (jurisdiction: string, id: string) => getJson<ReferralDetail>(`${networkBase(jurisdiction)}/referrals/${encodeURIComponent(id)}`),
   move: (jurisdiction: string, id: string, move: ReferralMove) => getJson<Referral>(`${networkBase(jurisdiction)}/referrals/${encodeURIComponent(id)}/actions`, { method: 'POST', body: move }),
   flows: (jurisdiction: string, year: number) => getJson<FlowsResponse>(`${networkBase(jurisdiction)}/${year}/flows`),
   familyDoctors: (jurisdiction: string, year: number) => getJson<FamilyDoctorsResponse>(`${networkBase(jurisdiction)}/${year}/family-doctors`),

@@ -3,7 +3,7 @@
  * may make as buttons. A move posts the referral's version as read; when someone moved it first the
  * server answers 409, the page says so and reloads the list.
  */
-import { useState } from 'react';
+import { Fragment, useState } from 'react';
 import { ApiError, networkApi, REFERRAL_STATES, type AllowedAction, type Referral, type ReferralState } from '../../api';
 import { Empty, Panel } from '../../dashboard';
 import { formatPlain } from '../../format';
@@ -21,6 +21,50 @@ function when(iso: string): string {
   return Number.isNaN(d.getTime()) ? iso : CHINA_TIME.format(d);
 }
 
+/** A referral's history: each move with its time, actor, reason and the encounter it linked. */
+function History({ jurisdiction, id, version, ctx }: { jurisdiction: string; id: string; version: number; ctx: NetworkContext }) {
+  const { t } = ctx.view;
+  const data = useApi(`referral|${jurisdiction}|${id}|${version}`, () => networkApi.referral(jurisdiction, id));
+  return (
+    <NetworkLoaded data={data}>
+      {(d) => (
+        <table className="grid data-table history" data-testid="referral-history">
+          <thead>
+            <tr>
+              <th className="num">#</th>
+              <th>{t('network.history.action')}</th>
+              <th>{t('network.state')}</th>
+              <th>{t('network.history.at')}</th>
+              <th>{t('network.history.actor')}</th>
+              <th>{t('network.reason')}</th>
+              <th>{t('network.history.encounter')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {d.events.map((e) => (
+              <tr key={e.seq} data-testid="history-event">
+                <td className="num">{e.seq}</td>
+                <td>{coded('network.action', e.action, t)}</td>
+                <td>
+                  {e.from ? `${coded('network.state', e.from, t)} → ` : ''}
+                  {coded('network.state', e.to, t)}
+                </td>
+                <td>{when(e.at)}</td>
+                <td>
+                  <code>{e.actor.id}</code> ({coded('network.actor', e.actor.kind, t)}
+                  {e.actor.institutionId ? ` · ${ctx.view.names.get(e.actor.institutionId) ?? e.actor.institutionId}` : ''})
+                </td>
+                <td className="wrap">{e.reason ?? '—'}</td>
+                <td>{e.encounterId ? <code>{e.encounterId}</code> : '—'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </NetworkLoaded>
+  );
+}
+
 export function ReferralsTab({ ctx }: { ctx: NetworkContext }) {
   const { jurisdiction, search, update } = ctx;
   const { t, lang } = ctx.view;
@@ -35,6 +79,7 @@ export function ReferralsTab({ ctx }: { ctx: NetworkContext }) {
   const [pending, setPending] = useState<{ id: string; action: AllowedAction } | null>(null);
   const [reason, setReason] = useState('');
   const [busy, setBusy] = useState(false);
+  const [opened, setOpened] = useState<string | null>(null);
   const key = institution ? `referrals|${jurisdiction}|${institution}|${box}|${state ?? ''}|${offset}|${reload}` : null;
   const data = useApi(key, () => networkApi.referrals(jurisdiction, { institution: institution ?? '', box, state, limit: LIMIT, offset }));
   // The party the chosen institution is in this box: it receives its inbox and sends its outbox.
@@ -162,29 +207,40 @@ export function ReferralsTab({ ctx }: { ctx: NetworkContext }) {
                   </thead>
                   <tbody>
                     {d.referrals.map((r) => (
-                      <tr key={r.id} data-testid="referral-row" data-referral={r.id} data-state={r.state}>
-                        <td>
-                          <code>{r.id}</code>
-                        </td>
-                        <td>
-                          <code>{r.personId}</code>
-                        </td>
-                        <td>{r.diseaseId ?? '—'}</td>
-                        <td>
-                          {lang === 'zh' ? r.from.nameZh : r.from.nameEn} ({careLevel(r.from.level, t)}) → {lang === 'zh' ? r.to.nameZh : r.to.nameEn} ({careLevel(r.to.level, t)})
-                        </td>
-                        <td>
-                          {coded('network.direction', r.direction, t)} · {coded('network.scope', r.scope, t)}
-                        </td>
-                        <td>
-                          <span className="state-tag" data-testid="referral-state">
-                            {coded('network.state', r.state, t)}
-                          </span>
-                        </td>
-                        <td>{when(r.requestedAt)}</td>
-                        <td>{r.deadline ? when(r.deadline.at) : '—'}</td>
-                        <td>{actionCell(r)}</td>
-                      </tr>
+                      <Fragment key={r.id}>
+                        <tr data-testid="referral-row" data-referral={r.id} data-state={r.state}>
+                          <td>
+                            <button type="button" className="link-button" data-testid="referral-history-toggle" aria-expanded={opened === r.id} title={t('network.history.title')} onClick={() => setOpened(opened === r.id ? null : r.id)}>
+                              {opened === r.id ? '▾' : '▸'} <code>{r.id}</code>
+                            </button>
+                          </td>
+                          <td>
+                            <code>{r.personId}</code>
+                          </td>
+                          <td>{r.diseaseId ?? '—'}</td>
+                          <td>
+                            {lang === 'zh' ? r.from.nameZh : r.from.nameEn} ({careLevel(r.from.level, t)}) → {lang === 'zh' ? r.to.nameZh : r.to.nameEn} ({careLevel(r.to.level, t)})
+                          </td>
+                          <td>
+                            {coded('network.direction', r.direction, t)} · {coded('network.scope', r.scope, t)}
+                          </td>
+                          <td>
+                            <span className="state-tag" data-testid="referral-state">
+                              {coded('network.state', r.state, t)}
+                            </span>
+                          </td>
+                          <td>{when(r.requestedAt)}</td>
+                          <td>{r.deadline ? when(r.deadline.at) : '—'}</td>
+                          <td>{actionCell(r)}</td>
+                        </tr>
+                        {opened === r.id && (
+                          <tr>
+                            <td colSpan={9}>
+                              <History jurisdiction={jurisdiction} id={r.id} version={r.version} ctx={ctx} />
+                            </td>
+                          </tr>
+                        )}
+                      </Fragment>
                     ))}
                   </tbody>
                 </table>
