@@ -414,7 +414,7 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('the dashboard in Chromium', () => {
     }
   });
 
-  test('The referral inbox shows an institution’s referrals with its moves: a move posts the version read, and one that someone else moved first says so and reloads', async () => {
+  test('The referral inbox shows an institution’s referrals with its moves: a move posts the version read, and one that someone else moved first says so and reloads, and a decline asks for its reason', async () => {
     const post = async (path: string, body: unknown) => {
       const res = await fetch(base + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
       return { status: res.status, body: (await res.json()) as { id: string; version: number; state: string } };
@@ -451,6 +451,19 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('the dashboard in Chromium', () => {
       await page.getByTestId('move-ok').waitFor();
       await page.getByTestId('state-select').selectOption('accepted');
       await expect.poll(() => page.locator(`[data-referral="${second.body.id}"] [data-testid="referral-state"]`).textContent()).toBe('已接收');
+
+      // A decline asks for its reason first, and the reason is in the referral's history.
+      const third = await request();
+      await page.getByTestId('state-select').selectOption('requested');
+      const declined = page.locator(`[data-referral="${third.body.id}"]`);
+      await declined.getByTestId('action-decline').click();
+      expect(await declined.getByTestId('action-confirm').isDisabled()).toBe(true);
+      await declined.getByTestId('action-reason').fill('无床位');
+      await declined.getByTestId('action-confirm').click();
+      await page.getByTestId('move-ok').waitFor();
+      await page.getByTestId('state-select').selectOption('declined');
+      await page.locator(`[data-referral="${third.body.id}"]`).getByTestId('referral-history-toggle').click();
+      await expect.poll(() => page.getByTestId('history-event').last().textContent()).toContain('无床位');
       expect(problems.every((p) => p.includes('409'))).toBe(true);
     } finally {
       await page.context().close();
