@@ -8,21 +8,17 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { WEB_DIST } from './app.js';
+import { launchChromium, openWatchedPage, SKIP_BROWSER, warnIfSkipped } from './test-support/browser.js';
 import { DASHBOARD_YEAR, startDashboardApp } from './test-support/dashboard-app.js';
 import { buildNetwork } from '../runs/network-build.js';
 import type { SettledApp } from './test-support/settled-app.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const IN_CI = process.env.CI === 'true';
-const HAVE_CHROMIUM = existsSync(CHROMIUM);
 const RESULTS = fileURLToPath(new URL('../../test-results/', import.meta.url));
 
-if (!HAVE_CHROMIUM && !IN_CI) {
-  console.warn(`dashboard-web.test.ts skipped: ${CHROMIUM} is missing (apt-get install chromium fonts-noto-cjk to run it)`);
-}
+warnIfSkipped('dashboard-web.test.ts');
 
 /** Every dashboard page: its path, the snapshot it shows and the charts it draws. */
 const PAGES = [
@@ -48,22 +44,17 @@ interface Trace {
 
 const query = `jurisdiction=demo&year=${DASHBOARD_YEAR}`;
 
-describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('the dashboard in Chromium', () => {
+describe.skipIf(SKIP_BROWSER)('the dashboard in Chromium', () => {
   let server: SettledApp | undefined;
   let browser: Browser | undefined;
   let base: string;
 
   beforeAll(async () => {
-    if (!HAVE_CHROMIUM) throw new Error(`${CHROMIUM} is missing; CI needs Debian's chromium and fonts-noto-cjk`);
     if (!existsSync(`${WEB_DIST}index.html`)) throw new Error('web/dist/index.html is missing: run `npm run build` before this test');
     server = await startDashboardApp({ population: 3000, seed: 11 });
     await buildNetwork(server.ctx, { jurisdiction: 'demo', year: DASHBOARD_YEAR });
     base = server.base;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
     mkdirSync(RESULTS, { recursive: true });
   }, 240_000);
 
@@ -74,19 +65,7 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('the dashboard in Chromium', () => {
 
   /** A fresh page (own storage, so Chinese is the default) that records every browser-side problem. */
   async function openPage(viewport = { width: 1366, height: 768 }): Promise<{ page: Page; problems: string[] }> {
-    if (!browser) throw new Error('no browser');
-    const context = await browser.newContext({ viewport });
-    const page = await context.newPage();
-    const problems: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
-    });
-    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-    page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} ${r.failure()?.errorText ?? ''}`));
-    page.on('response', (r) => {
-      if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`);
-    });
-    return { page, problems };
+    return openWatchedPage(browser, viewport);
   }
 
   async function getJson<T>(path: string): Promise<T> {

@@ -7,19 +7,15 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { openContext, type AppContext } from '../runs/context.js';
 import { buildApp, WEB_DIST } from './app.js';
+import { launchChromium, openWatchedPage, SKIP_BROWSER, warnIfSkipped } from './test-support/browser.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const IN_CI = process.env.CI === 'true';
-const HAVE_CHROMIUM = existsSync(CHROMIUM);
 const SCREENSHOT_DIR = fileURLToPath(new URL('../../.tmp/', import.meta.url));
 
-if (!HAVE_CHROMIUM && !IN_CI) {
-  console.warn(`web.test.ts skipped: ${CHROMIUM} is missing (apt-get install chromium fonts-noto-cjk to run it)`);
-}
+warnIfSkipped('web.test.ts');
 
 interface Jurisdiction {
   id: string;
@@ -38,14 +34,13 @@ function yuan(fen: number): string {
   return `¥${new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(fen / 100)}`;
 }
 
-describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('web app in Chromium', () => {
+describe.skipIf(SKIP_BROWSER)('web app in Chromium', () => {
   let ctx: AppContext | undefined;
   let app: FastifyInstance | undefined;
   let browser: Browser | undefined;
   let base: string;
 
   beforeAll(async () => {
-    if (!HAVE_CHROMIUM) throw new Error(`${CHROMIUM} is missing; CI needs Debian's chromium and fonts-noto-cjk`);
     if (!existsSync(`${WEB_DIST}index.html`)) throw new Error('web/dist/index.html is missing: run `npm run build` before this test');
     ctx = await openContext({ memory: true });
     app = await buildApp(ctx);
@@ -53,11 +48,7 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('web app in Chromium', () => {
     const addr = app.server.address();
     if (!addr || typeof addr === 'string') throw new Error('the server has no TCP port');
     base = `http://127.0.0.1:${addr.port}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
@@ -67,20 +58,8 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('web app in Chromium', () => {
   });
 
   /** A fresh page (own storage, so Chinese is the default) that records every browser-side problem. */
-  async function openPage(): Promise<{ page: Page; problems: string[] }> {
-    if (!browser) throw new Error('no browser');
-    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-    const page = await context.newPage();
-    const problems: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
-    });
-    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-    page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} ${r.failure()?.errorText ?? ''}`));
-    page.on('response', (r) => {
-      if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`);
-    });
-    return { page, problems };
+  function openPage(): Promise<{ page: Page; problems: string[] }> {
+    return openWatchedPage(browser, { width: 1400, height: 900 });
   }
 
   async function getJson<T>(path: string): Promise<T> {

@@ -9,7 +9,7 @@ import { Empty, FigureCards, Panel, type ViewContext } from '../../dashboard';
 import { formatMoney, formatPlain, formatShare } from '../../format';
 import { nameIn } from '../../labels';
 import { useApi } from '../../useApi';
-import { NetworkLoaded, type NetworkContext } from '../NetworkPage';
+import { NetworkLoaded, type NetworkContext } from './shared';
 import { coded, figure } from './codes';
 
 const pct = (s: Share | undefined) => (s?.value === null || s?.value === undefined ? '-' : Math.round(s.value * 10000) / 100);

@@ -9,7 +9,7 @@ import { Chart, type ChartOption } from '../../Chart';
 import { Empty, FigureCards, Panel, type ViewContext } from '../../dashboard';
 import { formatPlain } from '../../format';
 import { useApi } from '../../useApi';
-import { NetworkLoaded, type NetworkContext } from '../NetworkPage';
+import { NetworkLoaded, type NetworkContext } from './shared';
 import { figure } from './codes';
 
 const COLORS: Record<string, string> = { village: '#2f7d4f', township: '#5b8ff9', county: '#1f5f8b', out_of_county: '#c2410c', self: '#9a6b00' };

@@ -9,7 +9,7 @@ import { Empty, Panel } from '../../dashboard';
 import { formatPlain } from '../../format';
 import { careLevel } from '../../labels';
 import { useApi } from '../../useApi';
-import { NetworkLoaded, type NetworkContext } from '../NetworkPage';
+import { NetworkLoaded, type NetworkContext } from './shared';
 import { coded } from './codes';
 
 const LIMIT = 50;

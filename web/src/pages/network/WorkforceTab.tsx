@@ -8,7 +8,7 @@ import { Chart, type ChartOption } from '../../Chart';
 import { Empty, FigureCards, Panel, type ViewContext } from '../../dashboard';
 import { formatMoney, formatPlain } from '../../format';
 import { useApi } from '../../useApi';
-import { NetworkLoaded, type NetworkContext } from '../NetworkPage';
+import { NetworkLoaded, type NetworkContext } from './shared';
 import { coded, figure } from './codes';
 
 const SUBSIDY_ROWS = 50;
