@@ -140,12 +140,20 @@ export async function readYear(store: Store, county: string, year: number, onSta
  * other categories stay 0 in the columns. A fingerprint of all fourteen (Σ amount × a prime per
  * category, mod 2^31 − 1) stands in for them where claims are compared (duplicates).
  */
+/**
+ * 转诊 — an encounter counts as referred (the referred ratio of the benefit rules) when it carries a
+ * referral, unless the care network's workflow (issue 8, `sanyi network build`) holds that referral in a
+ * state that does not cover the stay: still requested, declined, cancelled or expired. Without a
+ * workflow (the network not built) the referral on the encounter decides, as the generator wrote it.
+ */
+export const UNCOVERED_REFERRAL_STATES = ['requested', 'declined', 'cancelled', 'expired'] as const;
 export const READ_FEES = ['bed', 'examination', 'laboratory', 'surgery'] as const;
 /** Distinct primes weighting each fee category in the fee fingerprint (duplicate detection). */
 const FEE_WEIGHTS = [3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47];
 export const ENCOUNTER_SELECT = `select e.id, e.person_id, e.institution_id, e.type, e.scheme, e.disease_id, e.principal_dx,
     e.start_date - date '1970-01-01', e.end_date - date '1970-01-01', e.los, e.severity,
-    (e.referral_id is not null)::int, e.total_fen, ${READ_FEES.map((c) => `e.${c}_fen`).join(', ')}, e.class_b_fen, e.class_c_fen,
+    (e.referral_id is not null and not exists (select 1 from network_referrals n where n.county_id = e.county_id and n.generated_id = e.referral_id
+      and n.state in (${UNCOVERED_REFERRAL_STATES.map((s) => `'${s}'`).join(', ')})))::int, e.total_fen, ${READ_FEES.map((c) => `e.${c}_fen`).join(', ')}, e.class_b_fen, e.class_c_fen,
     (${FEE_CATEGORIES.map((c, i) => `e.${c}_fen * ${FEE_WEIGHTS[i]}`).join(' + ')}) % 2147483647 from encounters e`;
 
 const ENCOUNTER_CHUNK_ROWS = 1_000_000;
