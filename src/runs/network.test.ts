@@ -36,9 +36,18 @@ for (const backend of backends) {
          ('T-THC', 'demo', 'township_centre', 'primary', true, '测试卫生院', 'Test THC'),
          ('T-CH', 'demo', 'county_general', 'secondary', true, '测试县医院', 'Test CH')`,
       );
+      await store.query(`insert into residents (id, county_id, township_id, village_id, sex, birth_date) values (42, 'demo', 'T1', 'V1', 'F', '1950-05-01')`);
     });
     afterAll(async () => {
       await store?.close();
+    });
+
+    test('A referral for someone who is not a resident of the county is refused and nothing is stored', async () => {
+      const before = await store.query<{ n: number }>('select count(*)::int as n from network_referrals');
+      await expect(requestStoredReferral(store, params, { jurisdiction: 'demo', personId: '43', fromInstitutionId: 'T-THC', toInstitutionId: 'T-CH', actor: { kind: 'doctor', id: 'D-1' }, at: AT })).rejects.toThrow(
+        'no resident 43 is stored for demo',
+      );
+      expect(await store.query<{ n: number }>('select count(*)::int as n from network_referrals')).toEqual(before);
     });
 
     test('A requested referral is stored at version 1 with its request as the first event', async () => {

@@ -56,6 +56,14 @@ export class UnknownReferralError extends Error {
   }
 }
 
+/** A referral asked for a person who is not a resident of the jurisdiction's county. */
+export class UnknownPersonError extends Error {
+  constructor(readonly personId: string, readonly jurisdiction: string) {
+    super(`no resident ${personId} is stored for ${jurisdiction}: a referral is requested for a resident of the county (residents.id)`);
+    this.name = 'UnknownPersonError';
+  }
+}
+
 export class UnknownInstitutionError extends Error {
   constructor(readonly institutionId: string) {
     super(`no institution ${institutionId} is stored`);
@@ -247,6 +255,8 @@ export async function requestStoredReferral(store: Store, params: ParamTree, q: 
     if (!from) throw new UnknownInstitutionError(q.fromInstitutionId);
     const to = await networkInstitution(tx, q.toInstitutionId);
     if (!to) throw new UnknownInstitutionError(q.toInstitutionId);
+    const person = /^\d{1,15}$/.test(q.personId) ? await tx.query('select 1 from residents where id = $1 and county_id = $2', [Number(q.personId), q.jurisdiction]) : [];
+    if (person.length === 0) throw new UnknownPersonError(q.personId, q.jurisdiction);
     const [n] = await tx.query<{ n: number }>("select nextval('network_referral_api_seq')::int as n");
     const id = `R-API-${String(n?.n ?? 0).padStart(6, '0')}`;
     const r = requestReferral({

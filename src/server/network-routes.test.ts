@@ -93,6 +93,12 @@ describe('the care-network API', () => {
     expect(notDoctor.body.message).toMatch(/only a doctor of the sending institution/);
   });
 
+  test('A referral for a person who is not a resident of the county is refused with 404 naming the person', async () => {
+    const res = await post('/api/network/demo/referrals', { personId: '999999999', fromInstitutionId: 'THC01', toInstitutionId: 'CGH', actor: { kind: 'doctor', id: 'D-1' }, at: '2026-01-05T09:00:00+08:00' });
+    expect(res.status).toBe(404);
+    expect(res.body.message).toBe('no resident 999999999 is stored for demo: a referral is requested for a resident of the county (residents.id)');
+  });
+
   test('A referral not accepted within 48 hours expires when the expiry runs', async () => {
     const created = await post('/api/network/demo/referrals', { personId: '80', fromInstitutionId: 'THC01', toInstitutionId: 'CGH', actor: { kind: 'doctor', id: 'D-2' }, at: '2026-02-01T09:00:00+08:00' });
     const run = await post('/api/network/demo/referrals/expire', { asOf: '2026-02-03T09:00:01+08:00' });

@@ -11,7 +11,7 @@ import type { AppContext } from '../runs/context.js';
 import { NetworkInputError, NETWORK_LEVELS } from '../network/common.js';
 import { REFERRAL_STATES, ReferralError, StaleReferralError } from '../network/referral.js';
 import { COVERING_STATES } from '../network/reimbursement.js';
-import { expireDueReferrals, referralBox, referralDetail, requestStoredReferral, transitionStoredReferral, UnknownInstitutionError, UnknownReferralError } from '../runs/network.js';
+import { expireDueReferrals, referralBox, referralDetail, requestStoredReferral, transitionStoredReferral, UnknownInstitutionError, UnknownPersonError, UnknownReferralError } from '../runs/network.js';
 import { buildNetwork, NetworkBuildError, readNetworkBuild } from '../runs/network-build.js';
 
 const tags = ['network'];
@@ -35,7 +35,7 @@ function refuse(reply: FastifyReply, e: unknown) {
   }
   if (e instanceof ReferralError) return reply.status(400).send({ error: e.code, message: e.message });
   if (e instanceof NetworkInputError) return reply.status(400).send({ error: 'bad_request', message: e.message });
-  if (e instanceof UnknownReferralError || e instanceof UnknownInstitutionError) return reply.status(404).send({ error: 'not_found', message: e.message });
+  if (e instanceof UnknownReferralError || e instanceof UnknownInstitutionError || e instanceof UnknownPersonError) return reply.status(404).send({ error: 'not_found', message: e.message });
   throw e;
 }
 
