@@ -8,6 +8,8 @@
  *   SANYI_DEMO_POPULATION  persons of the demo county generated on first start (default: the
  *                     parameter simulation.population.size, 300,000)
  *   LOG_LEVEL         pino log level (default info)
+ *   SANYI_REFERRAL_EXPIRY_MINUTES  how often the server expires overdue referrals (转诊超时, default 5;
+ *                     0 turns the sweep off — then POST /api/network/{j}/referrals/expire does it)
  */
 import path from 'node:path';
 import { redactDatabaseUrl } from '../store/errors.js';
@@ -21,6 +23,8 @@ export interface Config {
   paramsDir: string;
   logLevel: string;
   demoPopulation: number | undefined;
+  /** Minutes between the server's sweeps expiring overdue referrals; 0 = none. */
+  referralExpiryMinutes: number;
 }
 
 export class ConfigError extends Error {
@@ -40,6 +44,11 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (demoPopulation !== undefined && (!Number.isInteger(demoPopulation) || demoPopulation < 1)) {
     throw new ConfigError(`SANYI_DEMO_POPULATION must be a positive integer, got "${demo}"`);
   }
+  const sweep = env.SANYI_REFERRAL_EXPIRY_MINUTES;
+  const referralExpiryMinutes = sweep === undefined || sweep === '' ? 5 : Number(sweep);
+  if (!Number.isFinite(referralExpiryMinutes) || referralExpiryMinutes < 0) {
+    throw new ConfigError(`SANYI_REFERRAL_EXPIRY_MINUTES must be a number of minutes ≥ 0, got "${sweep}"`);
+  }
   return {
     port,
     host: env.HOST || '0.0.0.0',
@@ -48,6 +57,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     paramsDir: path.resolve(env.SANYI_PARAMS_DIR || SHIPPED_PARAMS_DIR),
     logLevel: env.LOG_LEVEL || 'info',
     demoPopulation,
+    referralExpiryMinutes,
   };
 }
 

@@ -9,7 +9,7 @@ import { backends } from '../store/test-support/backends.js';
 import type { Store } from '../store/store.js';
 import { SHIPPED_PARAMS_DIR } from './config.js';
 import { seedJurisdictions } from './seed.js';
-import { expireDueReferrals, loadReferral, referralBox, requestStoredReferral, transitionFromRead, transitionStoredReferral } from './network.js';
+import { expireDueReferrals, loadReferral, startReferralExpiry, referralBox, requestStoredReferral, transitionFromRead, transitionStoredReferral } from './network.js';
 
 let params: ParamTree;
 beforeAll(async () => {
@@ -138,6 +138,25 @@ for (const backend of backends) {
       const back = await loadReferral(store, r.id);
       expect(back?.state).toBe('expired');
       expect(back?.events[1]).toMatchObject({ action: 'expire', at: '2025-04-03T01:00:00.000Z', actor: { kind: 'system' } });
+    });
+
+    test('The server\'s sweep expires an overdue referral as soon as it starts and says how many it expired', async () => {
+      const r = await request(store, '2025-05-01T09:00:00+08:00');
+      const said: string[] = [];
+      const sweep = startReferralExpiry(store, params, { everyMinutes: 60, log: (m) => said.push(m), now: () => '2025-05-03T09:00:01+08:00' });
+      await sweep.stop(); // waits for the sweep under way
+      expect((await loadReferral(store, r.id))?.state).toBe('expired');
+      expect(said.some((m) => /^expired \d+ overdue referrals? of demo$/.test(m))).toBe(true);
+    });
+
+    test('A referral still within its limit is left alone by the sweep, and a stopped sweep does nothing', async () => {
+      const r = await request(store, '2025-06-01T09:00:00+08:00');
+      const sweep = startReferralExpiry(store, params, { everyMinutes: 0, log: () => {}, now: () => '2025-06-02T09:00:00+08:00' });
+      await sweep.sweep();
+      expect((await loadReferral(store, r.id))?.state).toBe('requested');
+      await sweep.stop();
+      await sweep.sweep();
+      expect((await loadReferral(store, r.id))?.state).toBe('requested');
     });
   });
 }

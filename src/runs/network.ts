@@ -365,6 +365,61 @@ export async function expireDueReferrals(store: Store, params: ParamTree, jurisd
   return out;
 }
 
+/**
+ * 转诊超时 — one sweep over every county with open referrals: each referral whose time limit has
+ * passed at `asOf` expires (`expireDueReferrals`). Returns the expired ids by county.
+ */
+export async function expireOverdueEverywhere(store: Store, params: ParamTree, asOf: Instant): Promise<Map<string, string[]>> {
+  const counties = await store.query<{ county_id: string }>(
+    `select distinct county_id from network_referrals where state in ('requested', 'accepted') and deadline_at < $1 order by county_id`,
+    [asOf],
+  );
+  const out = new Map<string, string[]>();
+  for (const { county_id } of counties) {
+    const ids = await expireDueReferrals(store, params, county_id, asOf);
+    if (ids.length > 0) out.set(county_id, ids);
+  }
+  return out;
+}
+
+/**
+ * The server's expiry sweep: once now, then every `everyMinutes` (the timer does not keep the process
+ * alive). A sweep that fails is logged and the next one runs; `stop()` ends it and waits for a sweep
+ * under way.
+ */
+export function startReferralExpiry(
+  store: Store,
+  params: ParamTree,
+  opts: { everyMinutes: number; log: (msg: string) => void; now?: () => Instant },
+): { stop: () => Promise<void>; sweep: () => Promise<void> } {
+  const now = opts.now ?? (() => new Date().toISOString());
+  let running: Promise<void> = Promise.resolve();
+  let stopped = false;
+  // A sweep asked for before stop() runs to its end; one asked for after it does nothing.
+  const sweep = (): Promise<void> => {
+    if (stopped) return running;
+    return (running = running.then(async () => {
+      try {
+        const done = await expireOverdueEverywhere(store, params, now());
+        for (const [county, ids] of done) opts.log(`expired ${ids.length} overdue referral${ids.length === 1 ? '' : 's'} of ${county}`);
+      } catch (e) {
+        opts.log(`referral expiry sweep failed: ${(e as Error).message}`);
+      }
+    }));
+  };
+  const timer = opts.everyMinutes > 0 ? setInterval(() => void sweep(), opts.everyMinutes * 60_000) : undefined;
+  timer?.unref();
+  if (opts.everyMinutes > 0) void sweep();
+  return {
+    sweep,
+    stop: async () => {
+      stopped = true;
+      if (timer) clearInterval(timer);
+      await running;
+    },
+  };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Reads for the API
 

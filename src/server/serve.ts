@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { openContext, type AppContext } from '../runs/context.js';
 import { redactUrl, type Config } from '../runs/config.js';
 import { seedIfEmpty } from '../runs/seed.js';
+import { startReferralExpiry } from '../runs/network.js';
 import { buildApp, PACKAGE_VERSION } from './app.js';
 
 export interface Running {
@@ -47,9 +48,12 @@ export async function serve(opts: ServeOptions = {}): Promise<Running> {
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://localhost:${port}`;
   const server = app;
+  // 转诊超时: overdue referrals expire while the server runs (SANYI_REFERRAL_EXPIRY_MINUTES).
+  const expiry = startReferralExpiry(ctx.store, ctx.params, { everyMinutes: config.referralExpiryMinutes, log: (m) => server.log.info(m) });
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
+      await expiry.stop();
       await server.close();
       await ctx.close();
     })());
