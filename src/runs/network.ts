@@ -6,7 +6,8 @@
  * when another writer moved it first, 0 rows are updated and the move is refused with
  * `StaleReferralError` naming the referral, the expected and the current version. No change is lost.
  */
-import type { ParamTree } from '../rules/params.js';
+import type { Bilingual, ParamTree } from '../rules/params.js';
+import { loadCatalogue, SHIPPED_CATALOGUE_DIR } from '../simulation/catalogue.js';
 import type { Queryable, Store, StoreTx } from '../store/store.js';
 import type { InstitutionRef, Instant, NetworkLevel } from '../network/common.js';
 import {
@@ -443,6 +444,8 @@ export interface ReferralView {
   id: string;
   personId: string;
   diseaseId: string | null;
+  /** The disease's name from the shipped catalogue (null for an id it does not hold). */
+  disease: Bilingual | null;
   from: InstitutionRef & { nameZh: string; nameEn: string };
   to: InstitutionRef & { nameZh: string; nameEn: string };
   direction: ReferralDirection;
@@ -458,13 +461,26 @@ export interface ReferralView {
   events?: ReferralEvent[];
 }
 
-export function viewOf(r: Referral, names: ReadonlyMap<string, { nameZh: string; nameEn: string }>, params: ParamTree, withEvents: boolean): ReferralView {
+let diseaseNamesOnce: Promise<ReadonlyMap<string, Bilingual>> | undefined;
+/** Disease names of the shipped catalogue by id, read once per process. */
+function diseaseNames(): Promise<ReadonlyMap<string, Bilingual>> {
+  return (diseaseNamesOnce ??= loadCatalogue(SHIPPED_CATALOGUE_DIR).then((c) => new Map(c.diseases.map((d) => [d.id, d.name]))));
+}
+
+export function viewOf(
+  r: Referral,
+  names: ReadonlyMap<string, { nameZh: string; nameEn: string }>,
+  params: ParamTree,
+  withEvents: boolean,
+  diseases: ReadonlyMap<string, Bilingual> = new Map(),
+): ReferralView {
   const name = (id: string) => names.get(id) ?? { nameZh: id, nameEn: id };
   const d = deadlineOf(r, params);
   return {
     id: r.id,
     personId: r.personId,
     diseaseId: r.diseaseId ?? null,
+    disease: (r.diseaseId && diseases.get(r.diseaseId)) || null,
     from: { ...r.from, ...name(r.from.id) },
     to: { ...r.to, ...name(r.to.id) },
     direction: r.direction,
@@ -523,6 +539,7 @@ export async function referralBox(
     else byRef.set(e.referral_id, [e]);
   }
   const names = await institutionNames(store, rows.flatMap((r) => [r.from_institution_id, r.to_institution_id]));
+  const diseases = await diseaseNames();
   return {
     institution: q.institution,
     box: q.box,
@@ -530,7 +547,7 @@ export async function referralBox(
     limit: q.limit,
     offset: q.offset,
     counts,
-    referrals: rows.map((r) => viewOf(referralOf(r, byRef.get(r.id) ?? []), names, params, false)),
+    referrals: rows.map((r) => viewOf(referralOf(r, byRef.get(r.id) ?? []), names, params, false, diseases)),
   };
 }
 
@@ -538,5 +555,5 @@ export async function referralBox(
 export async function referralDetail(store: Store, params: ParamTree, id: string): Promise<ReferralView | null> {
   const r = await loadReferral(store, id);
   if (!r) return null;
-  return viewOf(r, await institutionNames(store, [r.from.id, r.to.id]), params, true);
+  return viewOf(r, await institutionNames(store, [r.from.id, r.to.id]), params, true, await diseaseNames());
 }

@@ -76,6 +76,8 @@ describe('the care-network API', () => {
     expect(created.body).toMatchObject({ state: 'requested', version: 1, direction: 'up', scope: 'within_county' });
     expect(created.body.allowedActions.map((a: { action: string }) => a.action)).toEqual(['accept', 'decline', 'cancel']);
     const id = created.body.id;
+    // The disease goes out with its catalogue name (catalogue/diseases.yaml: pneumonia_adult 肺炎).
+    expect((await get(`/api/network/demo/referrals/${id}`)).body).toMatchObject({ diseaseId: 'pneumonia_adult', disease: { zh: '肺炎', en: 'Pneumonia' } });
     const desk = { kind: 'staff', id: 'S-9', institutionId: 'CGH' };
     const accepted = await post(`/api/network/demo/referrals/${id}/actions`, { action: 'accept', expectedVersion: 1, actor: desk, at: '2026-01-05T10:00:00+08:00' });
     expect(accepted.status).toBe(200);

@@ -393,6 +393,8 @@ export interface Referral {
   id: string;
   personId: string;
   diseaseId: string | null;
+  /** The disease's name (null when the catalogue does not hold the id). */
+  disease?: Bilingual | null;
   from: ReferralParty;
   to: ReferralParty;
   /** 'up' or 'down'. */

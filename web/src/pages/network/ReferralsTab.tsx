@@ -217,7 +217,7 @@ export function ReferralsTab({ ctx }: { ctx: NetworkContext }) {
                           <td>
                             <code>{r.personId}</code>
                           </td>
-                          <td>{r.diseaseId ?? '—'}</td>
+                          <td title={r.diseaseId ?? undefined}>{r.disease ? r.disease[lang] : (r.diseaseId ?? '—')}</td>
                           <td>
                             {lang === 'zh' ? r.from.nameZh : r.from.nameEn} ({careLevel(r.from.level, t)}) → {lang === 'zh' ? r.to.nameZh : r.to.nameEn} ({careLevel(r.to.level, t)})
                           </td>
