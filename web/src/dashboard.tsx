@@ -275,6 +275,44 @@ export function Empty() {
   );
 }
 
+/** A column of a DataTable: its heading, whether it holds numbers (right-aligned), and its cell. */
+export interface Column<R> {
+  head: string;
+  num?: boolean;
+  cell: (row: R) => ReactNode;
+}
+
+/** A table of rows under column headings, or the empty state when there are none. */
+export function DataTable<R>({ rows, columns, rowKey, scroll = false, rowTestId }: { rows: readonly R[]; columns: ReadonlyArray<Column<R>>; rowKey: (row: R) => string; scroll?: boolean; rowTestId?: string }) {
+  if (rows.length === 0) return <Empty />;
+  return (
+    <div className={scroll ? 'table-wrap table-scroll' : 'table-wrap'}>
+      <table className="grid data-table">
+        <thead>
+          <tr>
+            {columns.map((c) => (
+              <th key={c.head} className={c.num ? 'num' : undefined}>
+                {c.head}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r) => (
+            <tr key={rowKey(r)} data-testid={rowTestId}>
+              {columns.map((c) => (
+                <td key={c.head} className={c.num ? 'num' : undefined}>
+                  {c.cell(r)}
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
 /** A chart click handler that opens the trace of the clicked item when its data carry one. */
 export function openTraceOf(view: ViewContext): (click: { data: unknown }) => void {
   return (click) => {

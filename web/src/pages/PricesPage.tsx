@@ -4,7 +4,7 @@
  */
 import type { PricesResponse } from '../api';
 import { Chart, type ChartOption } from '../Chart';
-import { DashboardView, Empty, FigureCards, openTraceOf, Panel, scaled, traced, type ViewContext } from '../dashboard';
+import { DashboardView, DataTable, Empty, FigureCards, openTraceOf, Panel, scaled, traced, type ViewContext } from '../dashboard';
 import { formatFen, formatMoney, formatPlain, formatShare, moneyAxis } from '../format';
 import { careLevel, nameIn, serviceCategory } from '../labels';
 
@@ -101,32 +101,16 @@ export function PricesPage() {
                 )}
               </Panel>
               <Panel title={t('prices.impactTable')} wide>
-                {data.impact.length === 0 ? (
-                  <Empty />
-                ) : (
-                  <div className="table-wrap">
-                    <table className="grid data-table">
-                      <thead>
-                        <tr>
-                          <th>{t('dash.institution')}</th>
-                          <th className="num">{t('prices.revenueChange')}</th>
-                          <th className="num">{t('prices.fundChange')}</th>
-                          <th className="num">{t('prices.patientChange')}</th>
-                        </tr>
-                      </thead>
-                      <tbody>
-                        {data.impact.map((r) => (
-                          <tr key={r.institutionId}>
-                            <td>{nameIn(r.name, lang)}</td>
-                            <td className="num">{formatMoney(r.revenueChangeFen, lang)}</td>
-                            <td className="num">{formatMoney(r.fundChangeFen, lang)}</td>
-                            <td className="num">{formatMoney(r.patientChangeFen, lang)}</td>
-                          </tr>
-                        ))}
-                      </tbody>
-                    </table>
-                  </div>
-                )}
+                <DataTable
+                  rows={data.impact}
+                  rowKey={(r) => r.institutionId}
+                  columns={[
+                    { head: t('dash.institution'), cell: (r) => nameIn(r.name, lang) },
+                    { head: t('prices.revenueChange'), num: true, cell: (r) => formatMoney(r.revenueChangeFen, lang) },
+                    { head: t('prices.fundChange'), num: true, cell: (r) => formatMoney(r.fundChangeFen, lang) },
+                    { head: t('prices.patientChange'), num: true, cell: (r) => formatMoney(r.patientChangeFen, lang) },
+                  ]}
+                />
               </Panel>
             </div>
           </>

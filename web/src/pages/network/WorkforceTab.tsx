@@ -5,7 +5,7 @@
  */
 import { networkApi, type Trace, type WorkforceResponse } from '../../api';
 import { Chart, type ChartOption } from '../../Chart';
-import { Empty, FigureCards, Panel, type ViewContext } from '../../dashboard';
+import { DataTable, Empty, FigureCards, Panel, type ViewContext } from '../../dashboard';
 import { formatMoney, formatPlain } from '../../format';
 import { useApi } from '../../useApi';
 import { NetworkLoaded, type NetworkContext } from './shared';
@@ -91,36 +91,18 @@ export function WorkforceTab({ ctx, register }: { ctx: NetworkContext; register:
                 )}
               </Panel>
               <Panel title={t('network.workforce.subsidyRows', { month: d.subsidy.month, n: rows.length })}>
-                {rows.length === 0 ? (
-                  <Empty />
-                ) : (
-                  <div className="table-wrap table-scroll">
-                    <table className="grid data-table">
-                      <thead>
-                        <tr>
-                          <th>{t('network.workforce.doctor')}</th>
-                          <th className="num">{t('network.workforce.subsidyBase')}</th>
-                          <th className="num">{t('network.workforce.qualifiedAddition')}</th>
-                          <th className="num">{t('network.workforce.pension')}</th>
-                          <th className="num">{t('network.workforce.total')}</th>
-                        </tr>
-                      </thead>
-                      <tbody>
-                        {rows.map((r) => (
-                          <tr key={r.doctorId}>
-                            <td>
-                              <code>{r.doctorId}</code>
-                            </td>
-                            <td className="num">{r.subsidyFen === undefined ? '—' : formatMoney(r.subsidyFen, lang)}</td>
-                            <td className="num">{r.qualifiedAdditionFen === undefined ? '—' : formatMoney(r.qualifiedAdditionFen, lang)}</td>
-                            <td className="num">{r.pensionContributionFen === undefined ? '—' : formatMoney(r.pensionContributionFen, lang)}</td>
-                            <td className="num">{formatMoney(r.totalFen, lang)}</td>
-                          </tr>
-                        ))}
-                      </tbody>
-                    </table>
-                  </div>
-                )}
+                <DataTable
+                  rows={rows}
+                  rowKey={(r) => r.doctorId}
+                  scroll
+                  columns={[
+                    { head: t('network.workforce.doctor'), cell: (r) => <code>{r.doctorId}</code> },
+                    { head: t('network.workforce.subsidyBase'), num: true, cell: (r) => (r.subsidyFen === undefined ? '—' : formatMoney(r.subsidyFen, lang)) },
+                    { head: t('network.workforce.qualifiedAddition'), num: true, cell: (r) => (r.qualifiedAdditionFen === undefined ? '—' : formatMoney(r.qualifiedAdditionFen, lang)) },
+                    { head: t('network.workforce.pension'), num: true, cell: (r) => (r.pensionContributionFen === undefined ? '—' : formatMoney(r.pensionContributionFen, lang)) },
+                    { head: t('network.workforce.total'), num: true, cell: (r) => formatMoney(r.totalFen, lang) },
+                  ]}
+                />
               </Panel>
             </div>
           </>
