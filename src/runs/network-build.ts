@@ -126,6 +126,12 @@ export async function buildNetwork(ctx: { store: Store; params: ParamTree }, opt
     [county, start, end],
   );
   const declineShare = params.number('network.demoData.referral.declineShare', start, county).value;
+  // Synthetic demo assumptions (docs/network.md), dated parameters under network.demoData.
+  const demo = (path: string): number => params.number(`network.demoData.${path}`, start, county).value;
+  const deliveryRate = demo('services.deliveryRate');
+  const remotePerThcMonth = (k: RemoteKind): number => demo(`remote.perTownshipMonth.${k}`);
+  const qualificationMix = [demo('villageDoctor.qualification.licensedPhysician'), demo('villageDoctor.qualification.licensedAssistant'), demo('villageDoctor.qualification.certificate')] as const;
+  const qualificationCumulative = [qualificationMix[0], qualificationMix[0] + qualificationMix[1], qualificationMix[0] + qualificationMix[1] + qualificationMix[2]] as const;
   const expireShare = params.number('network.demoData.referral.expireShare', start, county).value;
   const rr = rng.stream('referrals');
   const referrals: Referral[] = [];
@@ -246,7 +252,7 @@ export async function buildNetwork(ctx: { store: Store; params: ParamTree }, opt
     for (const id of packageIds) {
       for (const it of packageOf(id).items) {
         for (let k = 0; k < it.perYear; k++) {
-          if (!cr.bool(DELIVERY_RATE)) continue;
+          if (!cr.bool(deliveryRate)) continue;
           const date = addDays(cStart, Math.min(span - 1, Math.floor(((k + cr.next()) / it.perYear) * span)));
           const where = it.service.endsWith('follow_up') && villageDoctor && cr.bool(0.6) ? villageDoctor.institutionId : team.institutionId;
           services.push({ personId: c.personId, service: it.service, date, institutionId: where, contractId: c.id });
@@ -274,11 +280,11 @@ export async function buildNetwork(ctx: { store: Store; params: ParamTree }, opt
     }
   };
   for (const thc of townshipCentres) {
-    addRemote('remote_ecg', thc.id, countyHospital.id, REMOTE_PER_THC_MONTH.remote_ecg, () => 0.1 + remoteRng.next() * remoteRng.next() * 1.6);
-    addRemote('remote_imaging', thc.id, countyHospital.id, REMOTE_PER_THC_MONTH.remote_imaging, () => 1 + remoteRng.next() * remoteRng.next() * 36);
-    addRemote('teleconsultation', thc.id, countyHospital.id, REMOTE_PER_THC_MONTH.teleconsultation, () => 2 + remoteRng.next() * remoteRng.next() * 70);
+    addRemote('remote_ecg', thc.id, countyHospital.id, remotePerThcMonth('remote_ecg'), () => 0.1 + remoteRng.next() * remoteRng.next() * 1.6);
+    addRemote('remote_imaging', thc.id, countyHospital.id, remotePerThcMonth('remote_imaging'), () => 1 + remoteRng.next() * remoteRng.next() * 36);
+    addRemote('teleconsultation', thc.id, countyHospital.id, remotePerThcMonth('teleconsultation'), () => 2 + remoteRng.next() * remoteRng.next() * 70);
   }
-  if (province) addRemote('teleconsultation', countyHospital.id, province.id, REMOTE_COUNTY_TO_PROVINCE_MONTH, () => 4 + remoteRng.next() * remoteRng.next() * 80);
+  if (province) addRemote('teleconsultation', countyHospital.id, province.id, demo('remote.countyToProvinceMonth'), () => 4 + remoteRng.next() * remoteRng.next() * 80);
   const schedules: OutreachSchedule[] = [];
   if (province) schedules.push({ id: `OS-${year}-STUDIO-CARDIO`, kind: 'famous_doctor_studio', specialistId: `${province.id}-CARDIO-1`, homeInstitutionId: province.id, hostInstitutionId: countyHospital.id, specialty: 'cardiology', weekdays: [2], from: `${year}-03-01`, to: end });
   if (city) schedules.push({ id: `OS-${year}-VISIT-ORTHO`, kind: 'visiting_specialist', specialistId: `${city.id}-ORTHO-1`, homeInstitutionId: city.id, hostInstitutionId: countyHospital.id, specialty: 'orthopaedics', weekdays: [4], everyWeeks: 2, from: start, to: end });
@@ -308,7 +314,7 @@ export async function buildNetwork(ctx: { store: Store; params: ParamTree }, opt
     if (!villageId) continue;
     for (const s of (staffOf.get(c.id) ?? []).filter((x) => x.role === 'village_doctor')) {
       const u = wr.next();
-      const qualification: Qualification = u < QUALIFICATION_MIX[0] ? 'licensed_physician' : u < QUALIFICATION_MIX[1] ? 'licensed_assistant_physician' : u < QUALIFICATION_MIX[2] ? 'village_doctor_certificate' : 'none';
+      const qualification: Qualification = u < qualificationCumulative[0] ? 'licensed_physician' : u < qualificationCumulative[1] ? 'licensed_assistant_physician' : u < qualificationCumulative[2] ? 'village_doctor_certificate' : 'none';
       const leaves = wr.bool(0.03) ? addDays(start, 30 + wr.int(300)) : undefined;
       doctors.push({
         id: `VD-${s.id}`,
@@ -474,14 +480,6 @@ export async function buildNetwork(ctx: { store: Store; params: ParamTree }, opt
   return summary;
 }
 
-/** Synthetic demo assumptions (docs/network.md): share of promised services delivered. */
-const DELIVERY_RATE = 0.78;
-/** Synthetic demo assumptions: remote requests per township centre and month, by kind. */
-const REMOTE_PER_THC_MONTH: Record<RemoteKind, number> = { remote_ecg: 30, remote_imaging: 18, teleconsultation: 3 };
-/** Synthetic demo assumptions: teleconsultations of the county hospital with the provincial hospital per month. */
-const REMOTE_COUNTY_TO_PROVINCE_MONTH = 8;
-/** Cumulative qualification mix of village doctors (licensed physician, assistant, village-doctor certificate, none). */
-const QUALIFICATION_MIX = [0.12, 0.35, 0.95] as const;
 
 const quote = (s: string): string => `'${s.replace(/'/g, "''")}'`;
 
