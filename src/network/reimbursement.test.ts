@@ -6,7 +6,7 @@ import { loadCatalogue } from '../simulation/catalogue.js';
 import type { InstitutionRef } from './common.js';
 import { inCountyVersionAt, leftCountyWithoutReferral, loadInCountyDiseases, parseInCountyDiseases, type InCountyDiseaseList } from './in-county.js';
 import { requestReferral, transition, type Actor, type Referral } from './referral.js';
-import { claimReferralFlags, referralStatusOfAdmission, type EncounterRef } from './reimbursement.js';
+import { assignReferralsToStays, claimReferralFlags, referralStatusOfAdmission, type EncounterRef } from './reimbursement.js';
 
 let params: ParamTree;
 let list: InCountyDiseaseList;
@@ -85,6 +85,47 @@ describe('the referral status of an admission', () => {
     expect(self.basicFundFen).toBe(864_000);
     expect(self.trace.find((s) => s.parameter === 'benefit.resident.outOfCounty.unreferredRatioReduction')?.value).toBe(0.15);
     expect(referred.trace.some((s) => s.parameter === 'benefit.resident.outOfCounty.unreferredRatioReduction')).toBe(false);
+  });
+});
+
+describe('which referral covers which stay (for the settlement)', () => {
+  test('An accepted referral that lists no stay yet covers the earliest stay in its window, and only that one', () => {
+    const stays = [admission({ id: 'E-2', startDate: '2025-06-05' }), admission({ id: 'E-1', startDate: '2025-06-03' }), admission({ id: 'E-3', startDate: '2025-06-20' })];
+    const m = assignReferralsToStays(stays, [acceptedReferral()], params);
+    expect([...m.keys()]).toEqual(['E-1']);
+    expect(m.get('E-1')).toEqual({ referralId: 'R-P-1', reason: 'referral R-P-1 accepted, admission within 2025-06-01…2025-06-08' });
+  });
+
+  test('Two referrals of one person cover two stays, the earlier referral the earlier stay', () => {
+    const second = transition(
+      requestReferral({ id: 'R-second', jurisdiction: 'demo', personId: 'P-1', from: COUNTY, to: PROVINCE, actor: countyDoctor, at: '2025-06-02T09:00:00+08:00' }),
+      'accept',
+      provincialDesk,
+      '2025-06-02T10:00:00+08:00',
+      { expectedVersion: 1 },
+    );
+    const m = assignReferralsToStays([admission({ id: 'E-1', startDate: '2025-06-03' }), admission({ id: 'E-2', startDate: '2025-06-06' })], [second, acceptedReferral()], params);
+    expect(Object.fromEntries([...m].map(([k, v]) => [k, v.referralId]))).toEqual({ 'E-1': 'R-P-1', 'E-2': 'R-second' });
+  });
+
+  test('A stay linked on arrival is covered by its referral, and a second referral without a link takes the next stay', () => {
+    const linked = transition(acceptedReferral(), 'arrive', provincialDesk, '2025-06-06T08:00:00+08:00', { expectedVersion: 2, encounterId: 'E-2' });
+    const unlinked = transition(
+      requestReferral({ id: 'R-0', jurisdiction: 'demo', personId: 'P-1', from: COUNTY, to: PROVINCE, actor: countyDoctor, at: '2025-05-31T09:00:00+08:00' }),
+      'accept',
+      provincialDesk,
+      '2025-05-31T10:00:00+08:00',
+      { expectedVersion: 1 },
+    );
+    const m = assignReferralsToStays([admission({ id: 'E-1', startDate: '2025-06-03' }), admission({ id: 'E-2', startDate: '2025-06-06' })], [unlinked, linked], params);
+    expect(m.get('E-2')?.referralId).toBe('R-P-1');
+    expect(m.get('E-1')?.referralId).toBe('R-0');
+  });
+
+  test('A referral only requested, or for another person or hospital, covers nothing', () => {
+    const requested = requestReferral({ id: 'R-x', jurisdiction: 'demo', personId: 'P-1', from: COUNTY, to: PROVINCE, actor: countyDoctor, at: '2025-06-01T09:00:00+08:00' });
+    expect(assignReferralsToStays([admission()], [requested, acceptedReferral('P-2')], params).size).toBe(0);
+    expect(assignReferralsToStays([admission({ institution: CITY })], [acceptedReferral()], params).size).toBe(0);
   });
 });
 

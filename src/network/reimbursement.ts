@@ -93,3 +93,51 @@ export function claimReferralFlags(status: AdmissionReferralStatus): { outOfCoun
       return { outOfCounty: true, referred: false };
   }
 }
+
+/** The referral that covers a stay, with the reason (`assignReferralsToStays`). */
+export interface StayCover {
+  referralId: string;
+  reason: string;
+}
+
+/**
+ * Which referral covers which stay, one referral for one stay (一次转诊对应一次就诊), over any number of
+ * people: for the settlement, which must not let one referral cover two stays.
+ *  1. A referral that lists encounters covers those of them among `stays` (the link written on
+ *     arrival wins over any window).
+ *  2. Then each referral that lists none, earliest requested first (ties by id), covers the earliest
+ *     stay (by start date, then id) that `covers` accepts and no referral covers yet.
+ * Referrals not accepted (or later) cover nothing. The result maps a stay's id to its cover.
+ */
+export function assignReferralsToStays(stays: readonly EncounterRef[], referrals: readonly Referral[], params: ParamTree): Map<string, StayCover> {
+  const out = new Map<string, StayCover>();
+  const byId = new Map(stays.map((s) => [s.id, s]));
+  const byPerson = new Map<string, EncounterRef[]>();
+  for (const s of stays) {
+    const l = byPerson.get(s.personId);
+    if (l) l.push(s);
+    else byPerson.set(s.personId, [s]);
+  }
+  for (const l of byPerson.values()) l.sort((x, y) => (x.startDate < y.startDate ? -1 : x.startDate > y.startDate ? 1 : x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
+  const ordered = referrals.filter((r) => COVERING_STATES.includes(r.state)).sort((x, y) => (x.requestedAt < y.requestedAt ? -1 : x.requestedAt > y.requestedAt ? 1 : x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
+  for (const r of ordered) {
+    for (const id of r.encounterIds) {
+      const s = byId.get(id);
+      if (!s || out.has(id)) continue;
+      const c = covers(r, s, params);
+      if (c.covers) out.set(id, { referralId: r.id, reason: c.reason });
+    }
+  }
+  for (const r of ordered) {
+    if (r.encounterIds.length > 0) continue;
+    for (const s of byPerson.get(r.personId) ?? []) {
+      if (out.has(s.id)) continue;
+      const c = covers(r, s, params);
+      if (c.covers) {
+        out.set(s.id, { referralId: r.id, reason: c.reason });
+        break;
+      }
+    }
+  }
+  return out;
+}

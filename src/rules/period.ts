@@ -83,7 +83,8 @@ function formatCivil(y: number, m: number, d: number): IsoDate {
   return `${pad(y, 4)}-${pad(m, 2)}-${pad(d, 2)}`;
 }
 
-function dateOfDay(z: number): IsoDate {
+/** The date of day number `z` (days since 1970-01-01): dateOfDay(0) = '1970-01-01'. */
+export function dateOfDay(z: number): IsoDate {
   if (!Number.isSafeInteger(z) || z < MIN_DAY || z > MAX_DAY) {
     throw new PeriodError(`date out of range (years ${MIN_YEAR}–${MAX_YEAR})`);
   }

@@ -75,7 +75,7 @@ export class UnknownInstitutionError extends Error {
 // ---------------------------------------------------------------------------------------------
 // Rows ⇄ referrals
 
-interface ReferralRow {
+export interface ReferralRow {
   id: string;
   county_id: string;
   person_id: string;
@@ -96,7 +96,7 @@ interface ReferralRow {
   encounter_ids: string;
 }
 
-interface EventRow {
+export interface EventRow {
   referral_id: string;
   seq: number;
   action: string;

@@ -30,6 +30,7 @@ import { loadSupervisionRules, runSupervision } from '../insurance/supervision.j
 import { readYear, type PersonInfo, type YearData } from './read-year.js';
 import { chooseScore, storedAssessments, type ScoreChoice } from './indicator-items.js';
 import { rebuildDashboard } from './dashboard.js';
+import { coverStaysByApiReferrals } from './referral-cover.js';
 
 export interface SettleOptions {
   jurisdiction: string;
@@ -58,6 +59,8 @@ export interface SettleSummary {
   package: { budget_fen: number; charged_fen: number; balance_fen: number; retained_fen: number };
   findings: number;
   findings_by_rule: Record<string, number>;
+  /** Referrals requested through the API that cover stays of the year (src/runs/referral-cover.ts). */
+  api_referrals: { referrals: number; stays_covered: number; newly_referred: number };
   param_version: string;
   seed: string | null;
   seconds: Record<string, number>;
@@ -397,6 +400,8 @@ async function settleRun(
   lap: (name: string) => void,
 ): Promise<SettleSummary> {
   const data = await readYear(store, opts.jurisdiction, opts.year, stage);
+  const apiCover = await coverStaysByApiReferrals(store, params, data.county, data.year, data.encounters);
+  if (apiCover.referrals > 0) stage(`referrals requested through the API: ${apiCover.referrals} accepted or later, covering ${apiCover.covered.size} stays (${apiCover.newlyReferred} not referred before)`);
   lap('read');
   await after('read');
 
@@ -456,6 +461,7 @@ async function settleRun(
     package: { budget_fen: pkg.budgetFen, charged_fen: pkg.chargedFen, balance_fen: pkg.balanceFen, retained_fen: pkg.retainedFen },
     findings: found.length,
     findings_by_rule: byRule,
+    api_referrals: { referrals: apiCover.referrals, stays_covered: apiCover.covered.size, newly_referred: apiCover.newlyReferred },
     param_version: params.version,
     seed: data.seed,
     seconds,

@@ -8,6 +8,8 @@
 import type { ParamTree } from '../rules/params.js';
 import type { Store } from '../store/store.js';
 import type { Adjudication, Claim } from '../insurance/adjudicate.js';
+import { coverStaysByApiReferrals } from './referral-cover.js';
+import type { StayCover } from '../network/reimbursement.js';
 import { ENCOUNTER_SELECT, parseEncounters, readInstitutions, SettleInputError, type PersonInfo } from './read-year.js';
 import { adjudicateYear, chronicConditionsOf } from './settle.js';
 import { daysFromCivil } from '../rules/period.js';
@@ -83,6 +85,8 @@ export interface ClaimExplanation {
   earlierClaims: number;
   /** The inpatient case payment, when the claim is an inpatient case. */
   casePayment: Record<string, unknown> | null;
+  /** The referral requested through the API that covers this stay (转诊覆盖), with the reason; null when none does. */
+  apiReferral: StayCover | null;
 }
 
 export async function explainClaim(store: Store, params: ParamTree, county: string, year: number, encounterId: number): Promise<ClaimExplanation> {
@@ -102,6 +106,7 @@ export async function explainClaim(store: Store, params: ParamTree, county: stri
     .split('\n')
     .filter((l) => l !== '');
   const encounters = parseEncounters(rows, institutions, instIndex);
+  const apiCover = await coverStaysByApiReferrals(store, params, county, year, encounters);
   const [p] = await store.query<{ conditions: string; category: string | null; family_doctor: boolean; exit_date: string | null; exit_reason: string | null; township_id: string }>(
     `select r.conditions, en.category, r.family_doctor, r.exit_date::text, r.exit_reason, r.township_id from residents r left join enrolments en on en.resident_id = r.id and en.year = $2 where r.id = $1`,
     [personId, year],
@@ -131,5 +136,6 @@ export async function explainClaim(store: Store, params: ParamTree, county: stri
     adjudication: explained!.a,
     earlierClaims: row,
     casePayment: casePayment ? camel(casePayment) : null,
+    apiReferral: apiCover.covered.get(row) ?? null,
   };
 }
