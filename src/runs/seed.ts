@@ -4,11 +4,12 @@
  * year 2025, one year; `SANYI_DEMO_POPULATION` persons, default the parameter
  * simulation.population.size) into `<SANYI_DATA_DIR>/generated/demo` and load it. A finished
  * generation already in that folder with the same seed, parameters and catalogue is reused. Then the
- * demo year is settled, its indicators computed (the assessment scores), its linkage computed (the
+ * demo year's care network is built (sanyi network build: referral workflows, family doctors, remote
+ * care, workforce), so that the settlement reads the referral workflow; then the demo year is settled, its indicators computed (the assessment scores), its linkage computed (the
  * salaries use those scores) and its indicators computed again (with the linkage's items), which
  * also builds the dashboard snapshots. The first settlement's package retention uses the parameter
  * package.assessmentScore (no assessment exists yet); `sanyi settle` again applies the stored one.
- * Last the demo year's care network is built (sanyi network build). Idempotent: running it again changes nothing.
+ * Idempotent: running it again changes nothing.
  */
 import path from 'node:path';
 import { existsSync, readFileSync } from 'node:fs';
@@ -60,8 +61,8 @@ export async function seedIfEmpty(store: Store, params: ParamTree, opts: SeedOpt
   const jurisdictions = await seedJurisdictions(store, params);
   const [have] = await store.query<{ n: number }>('select count(*)::int as n from datasets where county_id = $1', [DEMO.county]);
   if ((have?.n ?? 0) > 0) {
-    await settleDemoIfNeeded(store, params, log);
     await networkDemoIfNeeded(store, params, log);
+    await settleDemoIfNeeded(store, params, log);
     return { jurisdictions, loaded: false };
   }
 
@@ -114,8 +115,10 @@ export async function seedIfEmpty(store: Store, params: ParamTree, opts: SeedOpt
     `  loaded ${summary.rows.residents?.toLocaleString('en')} residents, ${summary.rows.encounters?.toLocaleString('en')} encounters, ${summary.rows.inpatientCases?.toLocaleString('en')} inpatient cases in ${((performance.now() - t1) / 1000).toFixed(1)} s` +
       (summary.rejected.length ? ` (${summary.rejected.length} rows rejected: see ${path.join(dir, 'rejected')})` : ''),
   );
-  await settleDemoIfNeeded(store, params, log);
+  // The care network first: it needs only the loaded data, and the settlement reads its referral
+  // workflow (declined or expired referrals are self-referred) and the indicators its outreach.
   await networkDemoIfNeeded(store, params, log);
+  await settleDemoIfNeeded(store, params, log);
   return { jurisdictions, loaded: true };
 }
 
