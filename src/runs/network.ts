@@ -72,6 +72,50 @@ export class UnknownInstitutionError extends Error {
   }
 }
 
+/** A move or request by someone who is not on the staff of the institution they act for. */
+export class ActorNotOnStaffError extends Error {
+  constructor(readonly actor: Actor, message: string) {
+    super(message);
+    this.name = 'ActorNotOnStaffError';
+  }
+}
+
+/** Staff roles that may act as a doctor (a referral is requested or cancelled by a doctor). */
+export const DOCTOR_ROLES: readonly string[] = ['doctor', 'village_doctor'];
+
+/**
+ * The actor must be on the staff (the `staff` table) of the institution it acts for, and a doctor
+ * must hold a doctor's role. The system (expiry) is not checked. An institution whose staff the
+ * county does not hold (a partner hospital outside the county) cannot be checked: its actor's id is
+ * recorded as given. There is no log-in yet: the id is what the caller says it is.
+ */
+export async function checkActor(q: Queryable, actor: Actor): Promise<void> {
+  if (actor.kind === 'system') return;
+  const inst = actor.institutionId;
+  if (!inst) throw new ActorNotOnStaffError(actor, `${actor.kind} ${actor.id} acts for no institution`);
+  const held = await q.query('select 1 from staff where institution_id = $1 limit 1', [inst]);
+  if (held.length === 0) return;
+  const [s] = await q.query<{ institution_id: string; role: string }>('select institution_id, role from staff where id = $1', [actor.id]);
+  if (!s) throw new ActorNotOnStaffError(actor, `${actor.kind} ${actor.id} is not on the staff of ${inst}: no staff member has that id (GET /api/network/{jurisdiction}/staff?institution=${inst} lists them)`);
+  if (s.institution_id !== inst) throw new ActorNotOnStaffError(actor, `${actor.kind} ${actor.id} works at ${s.institution_id}, not at ${inst}, and may not act for it`);
+  if (actor.kind === 'doctor' && !DOCTOR_ROLES.includes(s.role)) throw new ActorNotOnStaffError(actor, `${actor.id} of ${inst} is a ${s.role}, not a doctor: only a doctor may do this`);
+}
+
+export interface StaffMember {
+  id: string;
+  role: string;
+  title: string;
+  /** May act as a doctor (request or cancel a referral). */
+  doctor: boolean;
+}
+
+/** The staff of an institution who may act for it (ordered by id); [] when its staff are not held (outside the county). */
+export async function institutionStaff(q: Queryable, institutionId: string): Promise<StaffMember[]> {
+  if (!(await networkInstitution(q, institutionId))) throw new UnknownInstitutionError(institutionId);
+  const rows = await q.query<{ id: string; role: string; title: string }>('select id, role, title from staff where institution_id = $1 order by id', [institutionId]);
+  return rows.map((r) => ({ ...r, doctor: DOCTOR_ROLES.includes(r.role) }));
+}
+
 // ---------------------------------------------------------------------------------------------
 // Rows ⇄ referrals
 
@@ -258,6 +302,7 @@ export async function requestStoredReferral(store: Store, params: ParamTree, q: 
     if (!to) throw new UnknownInstitutionError(q.toInstitutionId);
     const person = /^\d{1,15}$/.test(q.personId) ? await tx.query('select 1 from residents where id = $1 and county_id = $2', [Number(q.personId), q.jurisdiction]) : [];
     if (person.length === 0) throw new UnknownPersonError(q.personId, q.jurisdiction);
+    await checkActor(tx, { ...q.actor, institutionId: from.id });
     const [n] = await tx.query<{ n: number }>("select nextval('network_referral_api_seq')::int as n");
     const id = `R-API-${String(n?.n ?? 0).padStart(6, '0')}`;
     const r = requestReferral({
@@ -311,6 +356,7 @@ async function transitionInTx(tx: StoreTx, params: ParamTree, id: string, t: Sto
   const r = current ?? (await loadReferral(tx, id));
   if (!r) throw new UnknownReferralError(id);
   const next = transition(r, t.action, t.actor, t.at, { expectedVersion: t.expectedVersion, params, ...(t.reason ? { reason: t.reason } : {}), ...(t.encounterId ? { encounterId: t.encounterId } : {}) });
+  await checkActor(tx, t.actor);
   await writeMove(tx, params, next, t.expectedVersion);
   return next;
 }

@@ -398,7 +398,10 @@ describe.skipIf(SKIP_BROWSER)('the dashboard in Chromium', () => {
       const res = await fetch(base + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
       return { status: res.status, body: (await res.json()) as { id: string; version: number; state: string } };
     };
-    const request = () => post('/api/network/demo/referrals', { personId: '49', fromInstitutionId: 'THC01', toInstitutionId: 'CGH', diseaseId: 'pneumonia_adult', actor: { kind: 'doctor', id: 'D-WEB' } });
+    const staffOf = async (institution: string) => ((await (await fetch(`${base}/api/network/demo/staff?institution=${institution}`)).json()) as { staff: Array<{ id: string; doctor: boolean }> }).staff;
+    const sender = (await staffOf('THC01')).find((s) => s.doctor)!.id;
+    const cgh = await staffOf('CGH');
+    const request = () => post('/api/network/demo/referrals', { personId: '49', fromInstitutionId: 'THC01', toInstitutionId: 'CGH', diseaseId: 'pneumonia_adult', actor: { kind: 'doctor', id: sender } });
     const first = await request();
     expect(first.status).toBe(201);
     const { page, problems } = await openPage();
@@ -410,18 +413,20 @@ describe.skipIf(SKIP_BROWSER)('the dashboard in Chromium', () => {
       // Its history: the request by the sending doctor.
       await row.getByTestId('referral-history-toggle').click();
       await expect.poll(() => page.getByTestId('history-event').count()).toBe(1);
-      expect(await page.getByTestId('history-event').first().textContent()).toContain('D-WEB');
+      expect(await page.getByTestId('history-event').first().textContent()).toContain(sender);
       await screenshot(page, 'network-referrals');
 
       // Someone else accepts it while the page still shows version 1.
-      expect((await post(`/api/network/demo/referrals/${first.body.id}/actions`, { action: 'accept', expectedVersion: 1, actor: { kind: 'staff', id: 'S-OTHER', institutionId: 'CGH' } })).status).toBe(200);
+      expect((await post(`/api/network/demo/referrals/${first.body.id}/actions`, { action: 'accept', expectedVersion: 1, actor: { kind: 'staff', id: cgh.find((s) => !s.doctor)!.id, institutionId: 'CGH' } })).status).toBe(200);
       await row.getByTestId('action-accept').click();
       await page.getByTestId('move-stale').waitFor();
       expect(await page.getByTestId('move-stale').textContent()).toContain(first.body.id);
       await expect.poll(() => page.locator(`[data-referral="${first.body.id}"]`).count()).toBe(0); // reloaded: no longer requested
       await screenshot(page, 'network-referrals-stale');
 
-      // A fresh referral accepted from the page moves on.
+      // A fresh referral accepted from the page, acting as one of the county hospital's nurses, moves on.
+      const nurse = cgh.filter((s) => !s.doctor)[1]!.id;
+      await page.getByTestId('actor-select').selectOption(nurse);
       const second = await request();
       await page.getByTestId('state-select').selectOption('');
       await page.getByTestId('state-select').selectOption('requested');
@@ -430,6 +435,8 @@ describe.skipIf(SKIP_BROWSER)('the dashboard in Chromium', () => {
       await page.getByTestId('move-ok').waitFor();
       await page.getByTestId('state-select').selectOption('accepted');
       await expect.poll(() => page.locator(`[data-referral="${second.body.id}"] [data-testid="referral-state"]`).textContent()).toBe('已接收');
+      await page.locator(`[data-referral="${second.body.id}"]`).getByTestId('referral-history-toggle').click();
+      await expect.poll(() => page.getByTestId('history-event').last().textContent()).toContain(nurse);
 
       // A decline asks for its reason first, and the reason is in the referral's history.
       const third = await request();

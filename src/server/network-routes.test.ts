@@ -70,15 +70,25 @@ describe('the care-network API', () => {
     expect((await get('/api/network/demo/referrals/R-NONE')).status).toBe(404);
   });
 
+  /** A doctor of the institution and another staff member (GET /api/network/{j}/staff). */
+  async function staffOf(institution: string): Promise<{ doctor: string; other: string }> {
+    const res = await get(`/api/network/demo/staff?institution=${institution}`);
+    expect(res.status).toBe(200);
+    const staff = res.body.staff as Array<{ id: string; doctor: boolean }>;
+    return { doctor: staff.find((s) => s.doctor)!.id, other: staff.find((s) => !s.doctor)!.id };
+  }
+
   test('A referral requested through the API is accepted with its version; a second move on the old version gets 409, an illegal move 400 with the domain message', async () => {
-    const created = await post('/api/network/demo/referrals', { personId: '49', fromInstitutionId: 'THC01', toInstitutionId: 'CGH', diseaseId: 'pneumonia_adult', actor: { kind: 'doctor', id: 'D-1' }, at: '2026-01-05T09:00:00+08:00' });
+    const thc = await staffOf('THC01');
+    const cgh = await staffOf('CGH');
+    const created = await post('/api/network/demo/referrals', { personId: '49', fromInstitutionId: 'THC01', toInstitutionId: 'CGH', diseaseId: 'pneumonia_adult', actor: { kind: 'doctor', id: thc.doctor }, at: '2026-01-05T09:00:00+08:00' });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ state: 'requested', version: 1, direction: 'up', scope: 'within_county' });
     expect(created.body.allowedActions.map((a: { action: string }) => a.action)).toEqual(['accept', 'decline', 'cancel']);
     const id = created.body.id;
     // The disease goes out with its catalogue name (catalogue/diseases.yaml: pneumonia_adult 肺炎).
     expect((await get(`/api/network/demo/referrals/${id}`)).body).toMatchObject({ diseaseId: 'pneumonia_adult', disease: { zh: '肺炎', en: 'Pneumonia' } });
-    const desk = { kind: 'staff', id: 'S-9', institutionId: 'CGH' };
+    const desk = { kind: 'staff', id: cgh.other, institutionId: 'CGH' };
     const accepted = await post(`/api/network/demo/referrals/${id}/actions`, { action: 'accept', expectedVersion: 1, actor: desk, at: '2026-01-05T10:00:00+08:00' });
     expect(accepted.status).toBe(200);
     expect(accepted.body).toMatchObject({ state: 'accepted', version: 2 });
@@ -86,23 +96,49 @@ describe('the care-network API', () => {
     expect(stale.status).toBe(409);
     expect(stale.body).toMatchObject({ error: 'stale_version', expectedVersion: 1, currentVersion: 2, currentState: 'accepted' });
     expect(stale.body.message).toContain(id);
-    const illegal = await post(`/api/network/demo/referrals/${id}/actions`, { action: 'close', expectedVersion: 2, actor: { kind: 'doctor', id: 'D-1', institutionId: 'THC01' }, at: '2026-01-05T11:00:00+08:00' });
+    const illegal = await post(`/api/network/demo/referrals/${id}/actions`, { action: 'close', expectedVersion: 2, actor: { kind: 'doctor', id: thc.doctor, institutionId: 'THC01' }, at: '2026-01-05T11:00:00+08:00' });
     expect(illegal.status).toBe(400);
     expect(illegal.body.error).toBe('illegal_transition');
     expect(illegal.body.message).toContain(`referral ${id} (state accepted)`);
-    const notDoctor = await post('/api/network/demo/referrals', { personId: '49', fromInstitutionId: 'THC01', toInstitutionId: 'CGH', actor: { kind: 'staff', id: 'S-1' } });
+    const notDoctor = await post('/api/network/demo/referrals', { personId: '49', fromInstitutionId: 'THC01', toInstitutionId: 'CGH', actor: { kind: 'staff', id: thc.other } });
     expect(notDoctor.status).toBe(400);
     expect(notDoctor.body.message).toMatch(/only a doctor of the sending institution/);
   });
 
+  test('Only the staff of the institution may act for it: an unknown id, a member of another institution, or a nurse calling herself a doctor is refused with 403 naming them', async () => {
+    const thc = await staffOf('THC01');
+    const cgh = await staffOf('CGH');
+    const unknown = await post('/api/network/demo/referrals', { personId: '49', fromInstitutionId: 'THC01', toInstitutionId: 'CGH', actor: { kind: 'doctor', id: 'NOBODY' } });
+    expect(unknown.status).toBe(403);
+    expect(unknown.body).toMatchObject({ error: 'not_on_staff', message: expect.stringContaining('doctor NOBODY is not on the staff of THC01') });
+    const elsewhere = await post('/api/network/demo/referrals', { personId: '49', fromInstitutionId: 'THC01', toInstitutionId: 'CGH', actor: { kind: 'doctor', id: cgh.doctor } });
+    expect(elsewhere.status).toBe(403);
+    expect(elsewhere.body.message).toBe(`doctor ${cgh.doctor} works at CGH, not at THC01, and may not act for it`);
+    const notADoctor = await post('/api/network/demo/referrals', { personId: '49', fromInstitutionId: 'THC01', toInstitutionId: 'CGH', actor: { kind: 'doctor', id: thc.other } });
+    expect(notADoctor.status).toBe(403);
+    expect(notADoctor.body.message).toMatch(new RegExp(`^${thc.other} of THC01 is a \\w+, not a doctor`));
+    const created = await post('/api/network/demo/referrals', { personId: '49', fromInstitutionId: 'THC01', toInstitutionId: 'CGH', actor: { kind: 'doctor', id: thc.doctor } });
+    const stranger = await post(`/api/network/demo/referrals/${created.body.id}/actions`, { action: 'accept', expectedVersion: 1, actor: { kind: 'staff', id: thc.other, institutionId: 'CGH' } });
+    expect(stranger.status).toBe(403);
+    expect((await get(`/api/network/demo/referrals/${created.body.id}`)).body).toMatchObject({ state: 'requested', version: 1 });
+    expect((await get('/api/network/demo/staff?institution=NOPE')).status).toBe(404);
+    // A partner outside the county: its staff are not held, so its list is empty and its desk's id is taken as given.
+    const [outside] = await server.ctx.store.query<{ id: string }>('select id from institutions where not in_county order by id limit 1');
+    expect((await get(`/api/network/demo/staff?institution=${outside!.id}`)).body.staff).toEqual([]);
+    const out = await post('/api/network/demo/referrals', { personId: '49', fromInstitutionId: 'CGH', toInstitutionId: outside!.id, actor: { kind: 'doctor', id: cgh.doctor } });
+    expect(out.status).toBe(201);
+    const partner = await post(`/api/network/demo/referrals/${out.body.id}/actions`, { action: 'accept', expectedVersion: 1, actor: { kind: 'staff', id: 'PARTNER-DESK', institutionId: outside!.id } });
+    expect(partner.status).toBe(200);
+  });
+
   test('A referral for a person who is not a resident of the county is refused with 404 naming the person', async () => {
-    const res = await post('/api/network/demo/referrals', { personId: '999999999', fromInstitutionId: 'THC01', toInstitutionId: 'CGH', actor: { kind: 'doctor', id: 'D-1' }, at: '2026-01-05T09:00:00+08:00' });
+    const res = await post('/api/network/demo/referrals', { personId: '999999999', fromInstitutionId: 'THC01', toInstitutionId: 'CGH', actor: { kind: 'doctor', id: (await staffOf('THC01')).doctor }, at: '2026-01-05T09:00:00+08:00' });
     expect(res.status).toBe(404);
     expect(res.body.message).toBe('no resident 999999999 is stored for demo: a referral is requested for a resident of the county (residents.id)');
   });
 
   test('A referral not accepted within 48 hours expires when the expiry runs', async () => {
-    const created = await post('/api/network/demo/referrals', { personId: '80', fromInstitutionId: 'THC01', toInstitutionId: 'CGH', actor: { kind: 'doctor', id: 'D-2' }, at: '2026-02-01T09:00:00+08:00' });
+    const created = await post('/api/network/demo/referrals', { personId: '80', fromInstitutionId: 'THC01', toInstitutionId: 'CGH', actor: { kind: 'doctor', id: (await staffOf('THC01')).doctor }, at: '2026-02-01T09:00:00+08:00' });
     const run = await post('/api/network/demo/referrals/expire', { asOf: '2026-02-03T09:00:01+08:00' });
     expect(run.body.ids).toContain(created.body.id);
     expect((await get(`/api/network/demo/referrals/${created.body.id}`)).body.state).toBe('expired');

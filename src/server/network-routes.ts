@@ -11,7 +11,7 @@ import type { AppContext } from '../runs/context.js';
 import { NetworkInputError, NETWORK_LEVELS } from '../network/common.js';
 import { REFERRAL_STATES, ReferralError, StaleReferralError } from '../network/referral.js';
 import { COVERING_STATES } from '../network/reimbursement.js';
-import { expireDueReferrals, referralBox, referralDetail, requestStoredReferral, transitionStoredReferral, UnknownInstitutionError, UnknownPersonError, UnknownReferralError } from '../runs/network.js';
+import { ActorNotOnStaffError, expireDueReferrals, institutionStaff, referralBox, referralDetail, requestStoredReferral, transitionStoredReferral, UnknownInstitutionError, UnknownPersonError, UnknownReferralError } from '../runs/network.js';
 import { buildNetwork, NetworkBuildError, readNetworkBuild } from '../runs/network-build.js';
 
 const tags = ['network'];
@@ -35,6 +35,7 @@ function refuse(reply: FastifyReply, e: unknown) {
   }
   if (e instanceof ReferralError) return reply.status(400).send({ error: e.code, message: e.message });
   if (e instanceof NetworkInputError) return reply.status(400).send({ error: 'bad_request', message: e.message });
+  if (e instanceof ActorNotOnStaffError) return reply.status(403).send({ error: 'not_on_staff', message: e.message });
   if (e instanceof UnknownReferralError || e instanceof UnknownInstitutionError || e instanceof UnknownPersonError) return reply.status(404).send({ error: 'not_found', message: e.message });
   throw e;
 }
@@ -98,6 +99,26 @@ export function registerNetworkRoutes(app: FastifyInstance, ctx: AppContext): vo
     },
   );
 
+  r.get(
+    '/api/network/:jurisdiction/staff',
+    {
+      schema: {
+        summary: 'The staff who may act for an institution in the referral workflow (a doctor requests and cancels; any staff member answers); empty for a partner outside the county, whose staff the county does not hold',
+        tags,
+        params: jParams,
+        querystring: z.object({ institution: z.string().min(1) }),
+        response: { 200: z.object({ institution: z.string(), staff: z.array(z.object({ id: z.string(), role: z.string(), title: z.string(), doctor: z.boolean() })) }), 404: errorBody },
+      },
+    },
+    async (req, reply) => {
+      try {
+        return { institution: req.query.institution, staff: await institutionStaff(ctx.store, req.query.institution) };
+      } catch (e) {
+        return refuse(reply, e);
+      }
+    },
+  );
+
   r.post(
     '/api/network/:jurisdiction/referrals',
     {
@@ -116,7 +137,7 @@ export function registerNetworkRoutes(app: FastifyInstance, ctx: AppContext): vo
           actor: z.object({ kind: z.enum(['doctor', 'staff']), id: z.string().min(1) }),
           at: instant.optional(),
         }),
-        response: { 201: row, 400: errorBody, 404: errorBody },
+        response: { 201: row, 400: errorBody, 403: errorBody, 404: errorBody },
       },
     },
     async (req, reply) => {
@@ -144,7 +165,7 @@ export function registerNetworkRoutes(app: FastifyInstance, ctx: AppContext): vo
           reason: z.string().optional(),
           encounterId: z.string().min(1).optional(),
         }),
-        response: { 200: row, 400: errorBody, 404: errorBody, 409: staleBody },
+        response: { 200: row, 400: errorBody, 403: errorBody, 404: errorBody, 409: staleBody },
       },
     },
     async (req, reply) => {

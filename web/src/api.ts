@@ -497,6 +497,14 @@ export interface AlertsResponse {
   alerts: Array<{ personId: string; encounterId: string; diseaseId: string; disease?: Bilingual; institutionId: string; date: string; message: Bilingual }>;
 }
 
+/** A staff member who may act for an institution in the referral workflow. */
+export interface NetworkStaffMember {
+  id: string;
+  role: string;
+  title: string;
+  doctor: boolean;
+}
+
 const networkBase = (jurisdiction: string) => `/api/network/${encodeURIComponent(jurisdiction)}`;
 
 export const networkApi = {
@@ -505,6 +513,7 @@ export const networkApi = {
     if (q.state) params.set('state', q.state);
     return getJson<ReferralBox>(`${networkBase(jurisdiction)}/referrals?${params.toString()}`);
   },
+  staff: (jurisdiction: string, institution: string) => getJson<{ institution: string; staff: NetworkStaffMember[] }>(`${networkBase(jurisdiction)}/staff?institution=${encodeURIComponent(institution)}`),
   referral: (jurisdiction: string, id: string) => getJson<ReferralDetail>(`${networkBase(jurisdiction)}/referrals/${encodeURIComponent(id)}`),
   move: (jurisdiction: string, id: string, move: ReferralMove) => getJson<Referral>(`${networkBase(jurisdiction)}/referrals/${encodeURIComponent(id)}/actions`, { method: 'POST', body: move }),
   flows: (jurisdiction: string, year: number) => getJson<FlowsResponse>(`${networkBase(jurisdiction)}/${year}/flows`),

@@ -74,7 +74,9 @@ export function ReferralsTab({ ctx }: { ctx: NetworkContext }) {
   const offsetText = search.get('offset') ?? '0';
   const offset = /^\d+$/.test(offsetText) ? Number(offsetText) : 0;
   const [reload, setReload] = useState(0);
-  const [actor, setActor] = useState('web');
+  // 操作人: who acts for the institution — one of its staff (the server refuses anyone else); for a
+  // partner outside the county, whose staff the county does not hold, a typed id.
+  const [actor, setActor] = useState('');
   const [notice, setNotice] = useState<{ kind: 'ok' | 'stale' | 'error'; text: string } | null>(null);
   const [pending, setPending] = useState<{ id: string; action: AllowedAction } | null>(null);
   const [reason, setReason] = useState('');
@@ -82,6 +84,9 @@ export function ReferralsTab({ ctx }: { ctx: NetworkContext }) {
   const [opened, setOpened] = useState<string | null>(null);
   const key = institution ? `referrals|${jurisdiction}|${institution}|${box}|${state ?? ''}|${offset}|${reload}` : null;
   const data = useApi(key, () => networkApi.referrals(jurisdiction, { institution: institution ?? '', box, state, limit: LIMIT, offset }));
+  const staff = useApi(institution ? `staff|${jurisdiction}|${institution}` : null, () => networkApi.staff(jurisdiction, institution ?? ''));
+  const roster = staff?.state === 'ok' ? staff.data.staff : [];
+  const acting = roster.find((s) => s.id === actor) ?? roster.find((s) => s.doctor) ?? roster[0];
   // The party the chosen institution is in this box: it receives its inbox and sends its outbox.
   const party = box === 'inbox' ? 'receiver' : 'sender';
 
@@ -89,7 +94,7 @@ export function ReferralsTab({ ctx }: { ctx: NetworkContext }) {
     if (!institution) return;
     setBusy(true);
     try {
-      const after = await networkApi.move(jurisdiction, r.id, { action: a.action, expectedVersion: r.version, actor: { kind: a.doctorOnly ? 'doctor' : 'staff', id: actor.trim() || 'web', institutionId: institution }, ...(why.trim() ? { reason: why.trim() } : {}) });
+      const after = await networkApi.move(jurisdiction, r.id, { action: a.action, expectedVersion: r.version, actor: acting ? { kind: acting.doctor ? 'doctor' : 'staff', id: acting.id, institutionId: institution } : { kind: a.doctorOnly ? 'doctor' : 'staff', id: actor.trim(), institutionId: institution }, ...(why.trim() ? { reason: why.trim() } : {}) });
       setNotice({ kind: 'ok', text: t('network.moved', { id: r.id, action: `${a.label[lang]} → ${coded('network.state', after.state, t)}` }) });
     } catch (e) {
       const error = e instanceof ApiError ? e : new ApiError(0, 'client', String(e));
@@ -176,7 +181,17 @@ export function ReferralsTab({ ctx }: { ctx: NetworkContext }) {
         </label>
         <label title={t('network.actingAsHint')}>
           {t('network.actingAs')}
-          <input value={actor} data-testid="actor-input" onChange={(e) => setActor(e.target.value)} style={{ width: '8em' }} />
+          {roster.length > 0 ? (
+            <select value={acting?.id ?? ''} data-testid="actor-select" onChange={(e) => setActor(e.target.value)}>
+              {roster.map((s) => (
+                <option key={s.id} value={s.id}>
+                  {s.id} · {coded('network.role', s.role, t)}
+                </option>
+              ))}
+            </select>
+          ) : (
+            <input value={actor} data-testid="actor-input" placeholder={t('network.actorOutside')} onChange={(e) => setActor(e.target.value)} style={{ width: '8em' }} />
+          )}
         </label>
       </div>
       {notice && (
