@@ -165,6 +165,25 @@ describe('the care-network API', () => {
     expect(r.body.teams[0].paymentFen).toBeGreaterThan(0);
   });
 
+  test("A team's panel lists its contracted residents with their packages and services, pages them, filters by priority group, and 404s an unknown team", async () => {
+    const fd = await get('/api/network/demo/2025/family-doctors');
+    const team = fd.body.teams.sort((a: { contracts: number }, b: { contracts: number }) => b.contracts - a.contracts)[0] as { id: string; contracts: number };
+    const p = await get(`/api/network/demo/2025/family-doctors/teams/${team.id}?limit=3`);
+    expect(p.status).toBe(200);
+    expect(p.body).toMatchObject({ total: team.contracts, limit: 3, offset: 0, group: null });
+    expect(p.body.rows).toHaveLength(3);
+    expect(p.body.rows[0].packages[0]).toMatchObject({ id: 'basic', label: { zh: '基础服务包' } });
+    const next = await get(`/api/network/demo/2025/family-doctors/teams/${team.id}?limit=3&offset=3`);
+    expect(next.body.rows[0].personId).not.toBe(p.body.rows[0].personId);
+    const elderly = await get(`/api/network/demo/2025/family-doctors/teams/${team.id}?group=elderly&limit=500`);
+    expect(elderly.body.total).toBeGreaterThan(0);
+    for (const r of elderly.body.rows) expect(r.groups).toContain('elderly');
+    expect((await get(`/api/network/demo/2025/family-doctors/teams/${team.id}?group=teenagers`)).status).toBe(400);
+    const missing = await get('/api/network/demo/2025/family-doctors/teams/FDT-NOPE');
+    expect(missing.status).toBe(404);
+    expect(missing.body.message).toContain('no family-doctor team FDT-NOPE');
+  });
+
   test('Remote care: turnaround by kind and the monthly sessions vs out-of-county admissions series', async () => {
     const r = await get('/api/network/demo/2025/remote');
     expect(r.status).toBe(200);

@@ -13,6 +13,8 @@ import { REFERRAL_STATES, ReferralError, StaleReferralError } from '../network/r
 import { COVERING_STATES } from '../network/reimbursement.js';
 import { ActorNotOnStaffError, expireDueReferrals, institutionStaff, referralBox, referralDetail, requestStoredReferral, transitionStoredReferral, UnknownInstitutionError, UnknownPersonError, UnknownReferralError } from '../runs/network.js';
 import { buildNetwork, NetworkBuildError, readNetworkBuild } from '../runs/network-build.js';
+import { teamPanel, UnknownTeamError } from '../runs/network-panel.js';
+import { PRIORITY_GROUPS } from '../network/family-doctor.js';
 
 const tags = ['network'];
 const jParams = z.object({ jurisdiction: z.string().min(1) });
@@ -250,6 +252,27 @@ export function registerNetworkRoutes(app: FastifyInstance, ctx: AppContext): vo
   section('familyDoctors', 'Family doctors of a year: coverage overall and by priority group, services delivered against the packages, own-team visit share, teams and their per-capita payments');
   section('remote', 'Remote care of a year: turnaround by kind (median, p90, within the limit) and the monthly series of outreach sessions next to out-of-county admissions');
   section('workforce', 'The village workforce of a year: vacancy (villages without a doctor), ageing and qualification picture, the subsidy roll of December, training completion');
+
+  r.get(
+    '/api/network/:jurisdiction/:year/family-doctors/teams/:team',
+    {
+      schema: {
+        summary: "A family-doctor team's panel (签约居民名单): its members, and each contract with the person's sex and age, term, packages, priority groups, the contract it renews and services promised against delivered; by person, paged, optionally one priority group",
+        tags,
+        params: yearParams.extend({ team: z.string().min(1) }),
+        querystring: z.object({ group: z.enum(PRIORITY_GROUPS).optional(), limit: z.coerce.number().int().min(1).max(500).default(50), offset: z.coerce.number().int().min(0).default(0) }),
+        response: { 200: row, 404: errorBody },
+      },
+    },
+    async (req, reply) => {
+      try {
+        return (await teamPanel(ctx.store, req.params.jurisdiction, req.params.year, req.params.team, req.query)) as unknown as Record<string, unknown>;
+      } catch (e) {
+        if (e instanceof UnknownTeamError) return reply.status(404).send({ error: 'not_found', message: e.message });
+        throw e;
+      }
+    },
+  );
 
   r.get(
     '/api/network/:jurisdiction/:year/alerts',
