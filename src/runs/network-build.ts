@@ -128,7 +128,31 @@ export async function buildNetwork(ctx: { store: Store; params: ParamTree }, opt
   const declineShare = params.number('network.demoData.referral.declineShare', start, county).value;
   // Synthetic demo assumptions (docs/network.md), dated parameters under network.demoData.
   const demo = (path: string): number => params.number(`network.demoData.${path}`, start, county).value;
+  /** A demo parameter that must be a whole number (a count of days or items drawn with `Random.int`). */
+  const demoWhole = (path: string): number => {
+    const v = demo(path);
+    if (!Number.isInteger(v)) throw new NetworkBuildError(`parameter network.demoData.${path} is ${v} on ${start} in ${county}: it must be a whole number`);
+    return v;
+  };
   const deliveryRate = demo('services.deliveryRate');
+  const followUpAtVillageShare = demo('services.followUpAtVillageShare');
+  const acceptSpreadHours = demo('referral.acceptSpreadHours');
+  const lateRecordReturnShare = demo('referral.lateRecordReturnShare');
+  const lateRecordReturnDays = demoWhole('referral.lateRecordReturnDays');
+  const closeSpreadHours = demo('referral.closeSpreadHours');
+  const remoteVariation = demo('remote.monthlyVariation');
+  const turnaroundOf = (k: RemoteKind | 'countyToProvince') => ({ min: demo(`remote.turnaround.${k}.minHours`), spread: demo(`remote.turnaround.${k}.spreadHours`) });
+  const outreachHeldShare = demo('outreach.heldShare');
+  const patientsMin = demoWhole('outreach.patientsPerSession.min');
+  const patientsMax = demoWhole('outreach.patientsPerSession.max');
+  if (patientsMax < patientsMin) throw new NetworkBuildError(`network.demoData.outreach.patientsPerSession: max ${patientsMax} is below min ${patientsMin} on ${start} in ${county}`);
+  const leavingShare = demo('villageDoctor.leavingShare');
+  const graduateShare = { young: demo('villageDoctor.collegeGraduate.youngShare'), older: demo('villageDoctor.collegeGraduate.olderShare'), youngMaxAge: demo('villageDoctor.collegeGraduate.youngMaxAge') };
+  const twoSessionsShare = demo('villageDoctor.training.twoSessionsShare');
+  const sessionDaysMin = demoWhole('villageDoctor.training.sessionDays.min');
+  const sessionDaysMax = demoWhole('villageDoctor.training.sessionDays.max');
+  if (sessionDaysMax < sessionDaysMin || sessionDaysMin < 1) throw new NetworkBuildError(`network.demoData.villageDoctor.training.sessionDays: min ${sessionDaysMin} and max ${sessionDaysMax} on ${start} in ${county} must satisfy 1 ≤ min ≤ max`);
+  const furtherStudyShare = demo('villageDoctor.training.furtherStudyShare');
   const remotePerThcMonth = (k: RemoteKind): number => demo(`remote.perTownshipMonth.${k}`);
   const qualificationMix = [demo('villageDoctor.qualification.licensedPhysician'), demo('villageDoctor.qualification.licensedAssistant'), demo('villageDoctor.qualification.certificate')] as const;
   const qualificationCumulative = [qualificationMix[0], qualificationMix[0] + qualificationMix[1], qualificationMix[0] + qualificationMix[1] + qualificationMix[2]] as const;
@@ -156,7 +180,7 @@ export async function buildNetwork(ctx: { store: Store; params: ParamTree }, opt
     });
     const u = rr.next();
     const arriveAt = later(at(g.start_date, 9 + rr.next() * 3), addHours(requestedAt, 2 + rr.next() * 2));
-    const acceptAt = addHours(requestedAt, Math.min(0.25 + rr.next() * 20, Math.max(0.25, (Date.parse(arriveAt) - Date.parse(requestedAt)) / 3_600_000 - 0.5)));
+    const acceptAt = addHours(requestedAt, Math.min(0.25 + rr.next() * acceptSpreadHours, Math.max(0.25, (Date.parse(arriveAt) - Date.parse(requestedAt)) / 3_600_000 - 0.5)));
     const step = (action: 'accept' | 'decline' | 'arrive' | 'return_record' | 'close', actor: Actor, when: string, extra: { reason?: string; encounterId?: string } = {}): boolean => {
       if (!before(when, asOf)) return false;
       try {
@@ -173,8 +197,8 @@ export async function buildNetwork(ctx: { store: Store; params: ParamTree }, opt
     } else if (u < expireShare + declineShare) {
       step('decline', receiver, acceptAt, { reason: pick(rr, DECLINE_REASONS) });
     } else if (step('accept', receiver, acceptAt) && step('arrive', receiver, arriveAt, { encounterId: String(g.encounter_id) })) {
-      const returnAt = later(at(g.end_date, 14 + rr.next() * 4 + (rr.bool(0.1) ? 24 * rr.int(12) : 0)), addHours(arriveAt, 1));
-      if (step('return_record', receiver, returnAt)) step('close', sender, addHours(returnAt, 2 + rr.next() * 96));
+      const returnAt = later(at(g.end_date, 14 + rr.next() * 4 + (rr.bool(lateRecordReturnShare) ? 24 * rr.int(lateRecordReturnDays) : 0)), addHours(arriveAt, 1));
+      if (step('return_record', receiver, returnAt)) step('close', sender, addHours(returnAt, 2 + rr.next() * closeSpreadHours));
     }
     r = expireDue(r, asOf, params).referral;
     referrals.push(r);
@@ -254,7 +278,7 @@ export async function buildNetwork(ctx: { store: Store; params: ParamTree }, opt
         for (let k = 0; k < it.perYear; k++) {
           if (!cr.bool(deliveryRate)) continue;
           const date = addDays(cStart, Math.min(span - 1, Math.floor(((k + cr.next()) / it.perYear) * span)));
-          const where = it.service.endsWith('follow_up') && villageDoctor && cr.bool(0.6) ? villageDoctor.institutionId : team.institutionId;
+          const where = it.service.endsWith('follow_up') && villageDoctor && cr.bool(followUpAtVillageShare) ? villageDoctor.institutionId : team.institutionId;
           services.push({ personId: c.personId, service: it.service, date, institutionId: where, contractId: c.id });
         }
       }
@@ -267,29 +291,28 @@ export async function buildNetwork(ctx: { store: Store; params: ParamTree }, opt
   const province = insts.find((i) => i.kind === 'out_of_county_province') ?? insts.find((i) => !i.in_county);
   const city = insts.find((i) => i.kind === 'out_of_county_city') ?? province;
   const remote: RemoteRequest[] = [];
-  const addRemote = (kind: RemoteKind, from: string, to: string, perMonth: number, hours: () => number) => {
+  const addRemote = (kind: RemoteKind, from: string, to: string, perMonth: number, turnaround: { min: number; spread: number }) => {
     for (let m = 0; m < 12; m++) {
-      const n = Math.max(0, Math.round(perMonth * (0.7 + remoteRng.next() * 0.6)));
+      const n = Math.max(0, Math.round(perMonth * (1 - remoteVariation + remoteRng.next() * (2 * remoteVariation))));
       for (let k = 0; k < n; k++) {
         const day = addDays(`${year}-${String(m + 1).padStart(2, '0')}-01`, remoteRng.int(28));
         const requestedAt = at(day, 8 + remoteRng.next() * 9);
-        const h = hours();
+        // Turnaround = min + spread × u²: most quick, a few near or past the limit.
+        const h = turnaround.min + remoteRng.next() * remoteRng.next() * turnaround.spread;
         const reportedAt = addHours(requestedAt, h);
         remote.push({ id: `RR-${year}-${String(remote.length + 1).padStart(6, '0')}`, kind, from: ref(from), to: ref(to), requestedAt, ...(before(reportedAt, asOf) ? { reportedAt } : {}) });
       }
     }
   };
   for (const thc of townshipCentres) {
-    addRemote('remote_ecg', thc.id, countyHospital.id, remotePerThcMonth('remote_ecg'), () => 0.1 + remoteRng.next() * remoteRng.next() * 1.6);
-    addRemote('remote_imaging', thc.id, countyHospital.id, remotePerThcMonth('remote_imaging'), () => 1 + remoteRng.next() * remoteRng.next() * 36);
-    addRemote('teleconsultation', thc.id, countyHospital.id, remotePerThcMonth('teleconsultation'), () => 2 + remoteRng.next() * remoteRng.next() * 70);
+    for (const kind of ['remote_ecg', 'remote_imaging', 'teleconsultation'] as const) addRemote(kind, thc.id, countyHospital.id, remotePerThcMonth(kind), turnaroundOf(kind));
   }
-  if (province) addRemote('teleconsultation', countyHospital.id, province.id, demo('remote.countyToProvinceMonth'), () => 4 + remoteRng.next() * remoteRng.next() * 80);
+  if (province) addRemote('teleconsultation', countyHospital.id, province.id, demo('remote.countyToProvinceMonth'), turnaroundOf('countyToProvince'));
   const schedules: OutreachSchedule[] = [];
   if (province) schedules.push({ id: `OS-${year}-STUDIO-CARDIO`, kind: 'famous_doctor_studio', specialistId: `${province.id}-CARDIO-1`, homeInstitutionId: province.id, hostInstitutionId: countyHospital.id, specialty: 'cardiology', weekdays: [2], from: `${year}-03-01`, to: end });
   if (city) schedules.push({ id: `OS-${year}-VISIT-ORTHO`, kind: 'visiting_specialist', specialistId: `${city.id}-ORTHO-1`, homeInstitutionId: city.id, hostInstitutionId: countyHospital.id, specialty: 'orthopaedics', weekdays: [4], everyWeeks: 2, from: start, to: end });
   const sessions: Array<OutreachSession & { specialistId: string; homeInstitutionId: string }> = [];
-  for (const s of schedules) for (const x of scheduledSessions(s, { start, end })) if (remoteRng.bool(0.92)) sessions.push({ ...x, patients: 6 + remoteRng.int(20), specialistId: s.specialistId, homeInstitutionId: s.homeInstitutionId });
+  for (const s of schedules) for (const x of scheduledSessions(s, { start, end })) if (remoteRng.bool(outreachHeldShare)) sessions.push({ ...x, patients: patientsMin + remoteRng.int(patientsMax - patientsMin + 1), specialistId: s.specialistId, homeInstitutionId: s.homeInstitutionId });
 
   // ---- village doctors (from the village-doctor staff) and training
   const wr = rng.stream('workforce');
@@ -315,7 +338,7 @@ export async function buildNetwork(ctx: { store: Store; params: ParamTree }, opt
     for (const s of (staffOf.get(c.id) ?? []).filter((x) => x.role === 'village_doctor')) {
       const u = wr.next();
       const qualification: Qualification = u < qualificationCumulative[0] ? 'licensed_physician' : u < qualificationCumulative[1] ? 'licensed_assistant_physician' : u < qualificationCumulative[2] ? 'village_doctor_certificate' : 'none';
-      const leaves = wr.bool(0.03) ? addDays(start, 30 + wr.int(300)) : undefined;
+      const leaves = wr.bool(leavingShare) ? addDays(start, 30 + wr.int(300)) : undefined;
       doctors.push({
         id: `VD-${s.id}`,
         villageId,
@@ -324,7 +347,7 @@ export async function buildNetwork(ctx: { store: Store; params: ParamTree }, opt
         birthDate: `${s.birth_year}-${String(1 + wr.int(12)).padStart(2, '0')}-${String(1 + wr.int(28)).padStart(2, '0')}`,
         sex: s.sex === 'F' ? 'F' : 'M',
         qualification,
-        collegeGraduate: wr.bool(s.birth_year >= year - 40 ? 0.45 : 0.1),
+        collegeGraduate: wr.bool(s.birth_year >= year - graduateShare.youngMaxAge ? graduateShare.young : graduateShare.older),
         ...(leaves ? { end: leaves } : {}),
       });
     }
@@ -332,12 +355,12 @@ export async function buildNetwork(ctx: { store: Store; params: ParamTree }, opt
   const training: TrainingRecord[] = [];
   for (const d of doctors) {
     let day = addDays(start, 20 + wr.int(60));
-    const sessionsN = wr.bool(0.8) ? 2 : wr.int(2);
+    const sessionsN = wr.bool(twoSessionsShare) ? 2 : wr.int(2);
     for (let k = 0; k < sessionsN; k++) {
-      const days = 5 + wr.int(6);
+      const days = sessionDaysMin + wr.int(sessionDaysMax - sessionDaysMin + 1);
       const tEnd = addDays(day, days - 1);
       if (tEnd > end) break;
-      training.push({ doctorId: d.id, kind: k === 0 ? 'rotation' : wr.bool(0.5) ? 'rotation' : 'further_study', institutionId: k === 0 ? (townshipCentres.find((t) => t.township_id === d.townshipId)?.id ?? countyHospital.id) : countyHospital.id, start: day, end: tEnd });
+      training.push({ doctorId: d.id, kind: k === 0 ? 'rotation' : wr.bool(1 - furtherStudyShare) ? 'rotation' : 'further_study', institutionId: k === 0 ? (townshipCentres.find((t) => t.township_id === d.townshipId)?.id ?? countyHospital.id) : countyHospital.id, start: day, end: tEnd });
       day = addDays(tEnd, 90 + wr.int(90));
     }
   }
