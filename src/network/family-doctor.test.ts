@@ -8,6 +8,9 @@ import {
   coverage,
   ownTeamVisitShare,
   packageFulfilment,
+  packageIdsFor,
+  pregnanciesFromDeliveries,
+  pregnantDuring,
   priorityGroupsOf,
   renewalRate,
   renewContract,
@@ -98,8 +101,45 @@ describe('coverage of priority groups (重点人群签约率)', () => {
     expect(priorityGroupsOf(residents[2]!, '2025-07-01', { elderlyMinAge: 65, childMaxAge: 6 })).toEqual(['elderly', 'diabetes']);
   });
 
+  test('Over a period, the pregnant group counts the women pregnant at some time in it, contracted while pregnant', () => {
+    const women: Resident[] = [
+      { id: 'F', birthDate: '1995-03-01', pregnancies: [{ start: '2025-02-01', end: '2025-11-01' }] }, // contracted only after delivering: not while pregnant
+      { id: 'K', birthDate: '1996-01-01', pregnancies: [{ start: '2024-04-01', end: '2025-01-05' }] }, // delivered 5 January, contracted from 1 January
+      { id: 'L', birthDate: '1997-01-01', pregnancies: [{ start: '2025-09-01', end: '2026-06-07' }], exitDate: '2025-08-31' }, // left before her pregnancy: not counted
+      { id: 'M', birthDate: '1998-01-01', pregnancies: [{ start: '2023-01-01', end: '2023-10-01' }] }, // pregnant before the period: not counted
+    ];
+    const cs = [contract('c-F', 'F', '2025-11-02', '2025-12-31'), contract('c-K', 'K', '2025-01-01', '2025-12-31'), contract('c-L', 'L', '2025-01-01', '2025-08-31')];
+    const over = coverage(women, cs, '2025-12-31', params, 'demo', { period: { start: '2025-01-01', end: '2025-12-31' } });
+    expect(over.byGroup.pregnant).toEqual({ numerator: 1, denominator: 2, value: 0.5 });
+    // On the date alone, no one of them is pregnant on 31 December.
+    expect(coverage(women, cs, '2025-12-31', params, 'demo').byGroup.pregnant.denominator).toBe(0);
+    expect(over.trace.steps.find((x) => x.name === 'pregnant')?.formula).toBe('1 / 2: pregnant at some time in 2025-01-01..2025-12-31, contracted while pregnant');
+  });
+
   test('An empty group has no value and says why', () => {
     expect(coverage([], [], '2025-06-30', params, 'demo').byGroup.pregnant).toEqual({ numerator: 0, denominator: 0, value: null, reason: 'no resident in group pregnant' });
+  });
+});
+
+describe('pregnancies (孕产妇) and the packages of the priority groups', () => {
+  test('A pregnancy ends on the delivery and starts 280 days before it; a second delivery within 280 days is the same pregnancy', () => {
+    expect(pregnanciesFromDeliveries(['2025-10-14', '2025-06-09', '2025-12-24', '2027-01-10'], 280)).toEqual([
+      { start: '2024-09-02', end: '2025-06-09' },
+      { start: '2026-04-05', end: '2027-01-10' },
+    ]);
+    expect(pregnanciesFromDeliveries([], 280)).toEqual([]);
+    expect(() => pregnanciesFromDeliveries(['2025-01-01'], 0)).toThrow('pregnancy length must be a whole number of days ≥ 1, not 0');
+  });
+
+  test('A pregnant woman is in the pregnant group on the days of her pregnancy, and her contract holds the maternal package', () => {
+    const w: Resident = { id: 'W', birthDate: '1995-03-01', pregnancies: pregnanciesFromDeliveries(['2025-06-09'], 280) };
+    expect(priorityGroupsOf(w, '2025-01-01', { elderlyMinAge: 65, childMaxAge: 6 })).toEqual(['pregnant']);
+    expect(priorityGroupsOf(w, '2025-06-10', { elderlyMinAge: 65, childMaxAge: 6 })).toEqual([]);
+    expect(pregnantDuring(w, '2025-06-09', '2025-12-31')).toBe(true);
+    expect(pregnantDuring(w, '2025-06-10', '2025-12-31')).toBe(false);
+    expect(packageIdsFor(['pregnant'])).toEqual(['basic', 'maternal']);
+    expect(packageIdsFor(['elderly', 'hypertension', 'diabetes'])).toEqual(['basic', 'elderly', 'hypertension', 'diabetes']);
+    expect(packageIdsFor(['children'])).toEqual(['basic', 'child']);
   });
 });
 
@@ -202,5 +242,12 @@ describe('services delivered against the package, visits at the own team, renewa
     expect([leap.start, leap.end]).toEqual(['2028-03-01', '2029-02-28']);
     const all = [c, renewContract(c, { id: 'c2' }), contract('c5', 'P5', '2025-02-01', '2026-01-31'), contract('c6', 'P6', '2025-01-01', '2025-06-30')];
     expect(renewalRate(all, { start: '2025-01-01', end: '2025-12-31' })).toEqual({ numerator: 1, denominator: 2, value: 0.5 });
+  });
+
+  test('A renewal may be given its end: a contract from a mid-year entry is renewed for the whole next year, or cut at the day the resident leaves', () => {
+    const c = contract('c1', 'P1', '2025-03-15', '2025-12-31', ['basic']);
+    expect(renewContract(c, { id: 'c2', end: '2026-12-31', packageIds: ['basic', 'maternal'], teamId: 'T2' })).toEqual({ id: 'c2', personId: 'P1', teamId: 'T2', start: '2026-01-01', end: '2026-12-31', packageIds: ['basic', 'maternal'], renewalOf: 'c1' });
+    expect(renewContract(c, { id: 'c2', end: '2026-04-30' }).end).toBe('2026-04-30');
+    expect(() => renewContract(c, { id: 'c2', end: '2025-12-31' })).toThrow('renewal c2 of contract c1: ends 2025-12-31 before it starts 2026-01-01');
   });
 });

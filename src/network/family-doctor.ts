@@ -5,6 +5,11 @@
  * (重点人群), services delivered against the package, renewal (续约), and the measures:
  *
  *   coverage(group)        = residents of the group with a contract in force on the date / residents of the group present
+ *                            (with a period, the pregnant group 孕产妇 is measured over it: women pregnant at some time
+ *                            in the period while resident / those of them with a contract in force on a day of that time)
+ *   pregnancy              = [delivery date − pregnancyDays, delivery date]; a woman's deliveries less than pregnancyDays
+ *                            apart are one pregnancy (a transfer or readmission), ending at the first
+ *   renewal rate           = contracts due in the period renewed by a later contract (renewalOf) / contracts due
  *   fulfilment             = Σ min(delivered, promised) / Σ promised over the contracts whose term ended in the period
  *                            (promised = per-year quantity × contract years, years = max(1, round(term days / 365)))
  *   own-team visit share   = visits of contracted residents at their own team's institutions / all their visits
@@ -16,7 +21,7 @@
  *                            exact and rounded half-up once per contract; fee and share in force at the contract's start
  *
  * Parameters: `network.familyDoctor.fee.{annualFen, insuranceShare, personalShare}`,
- * `network.familyDoctor.teamShare`, `network.familyDoctor.priority.{elderlyMinAge, childMaxAge}`.
+ * `network.familyDoctor.teamShare`, `network.familyDoctor.priority.{elderlyMinAge, childMaxAge, pregnancyDays}`.
  * Package contents are data in code (`SERVICE_PACKAGES`), each item with its basis.
  */
 import { divRound, mulDiv, mulRate, ratioOf, type Fen } from '../rules/money.js';
@@ -182,6 +187,34 @@ export function priorityGroupsOf(p: Resident, date: IsoDate, ages: { elderlyMinA
   return out;
 }
 
+/** The packages for a resident's priority groups: the basic package plus the package of each group (`SERVICE_PACKAGES` order). */
+export function packageIdsFor(groups: readonly PriorityGroup[]): string[] {
+  return SERVICE_PACKAGES.filter((p) => p.for === 'all' || groups.includes(p.for)).map((p) => p.id);
+}
+
+/** True when one of the resident's pregnancies overlaps the days `from`–`to` (inclusive). */
+export function pregnantDuring(p: Resident, from: IsoDate, to: IsoDate): boolean {
+  return p.pregnancies?.some((q) => q.start <= to && from <= q.end) ?? false;
+}
+
+/**
+ * A woman's pregnancies from her delivery dates (分娩): each ends on the delivery and starts
+ * `pregnancyDays` before it (full term, 足月; a preterm birth is not told apart). A delivery less than
+ * `pregnancyDays` after the last one kept is the same pregnancy (a transfer between hospitals or a
+ * readmission) and adds none.
+ */
+export function pregnanciesFromDeliveries(deliveries: readonly IsoDate[], pregnancyDays: number): Array<{ start: IsoDate; end: IsoDate }> {
+  if (!Number.isInteger(pregnancyDays) || pregnancyDays < 1) throw new NetworkInputError(`pregnancy length must be a whole number of days ≥ 1, not ${pregnancyDays}`);
+  const out: Array<{ start: IsoDate; end: IsoDate }> = [];
+  for (const d of [...deliveries].sort()) {
+    parseDate(d);
+    const last = out[out.length - 1];
+    if (last && daysBetween(last.end, d) < pregnancyDays) continue;
+    out.push({ start: addDays(d, -pregnancyDays), end: d });
+  }
+  return out;
+}
+
 function priorityAges(params: ParamTree, date: IsoDate, jurisdiction: string, t: TraceBuilder) {
   return {
     elderlyMinAge: t.param(params.number('network.familyDoctor.priority.elderlyMinAge', date, jurisdiction)),
@@ -189,11 +222,22 @@ function priorityAges(params: ParamTree, date: IsoDate, jurisdiction: string, t:
   };
 }
 
-/** The renewal of a contract: starts the day after it ends, same packages unless given, same length (whole years kept as years). */
-export function renewContract(c: Contract, next: { id: string; packageIds?: string[]; teamId?: string }): Contract {
+/**
+ * The renewal of a contract (续约): starts the day after it ends, with the same team and packages
+ * unless given, and the same length (whole years kept as years) unless `end` is given — e.g. a
+ * calendar-year contract renewed for the next year, or cut at the day the resident leaves.
+ */
+export function renewContract(c: Contract, next: { id: string; packageIds?: string[]; teamId?: string; end?: IsoDate }): Contract {
   const start = addDays(c.end, 1);
-  const years = wholeYears(c.start, c.end);
-  const end = years !== null ? addDays(addYears(start, years), -1) : addDays(start, termDays(c) - 1);
+  let end: IsoDate;
+  if (next.end !== undefined) {
+    parseDate(next.end);
+    if (next.end < start) throw new NetworkInputError(`renewal ${next.id} of contract ${c.id}: ends ${next.end} before it starts ${start}`);
+    end = next.end;
+  } else {
+    const years = wholeYears(c.start, c.end);
+    end = years !== null ? addDays(addYears(start, years), -1) : addDays(start, termDays(c) - 1);
+  }
   return { id: next.id, personId: c.personId, teamId: next.teamId ?? c.teamId, start, end, packageIds: next.packageIds ?? [...c.packageIds], renewalOf: c.id };
 }
 
@@ -220,18 +264,42 @@ export interface CoverageResult {
   trace: Trace;
 }
 
-/** Contract coverage (签约覆盖率) on a date, overall and per priority group, among residents present. */
-export function coverage(residents: readonly Resident[], contracts: readonly Contract[], date: IsoDate, params: ParamTree, jurisdiction: string): CoverageResult {
+/**
+ * Contract coverage (签约覆盖率) on a date, overall and per priority group, among residents present.
+ * With `opts.period`, the pregnant group (孕产妇) is measured over the period instead of on the date,
+ * since a pregnancy is a passing state: women pregnant at some time in the period while resident,
+ * contracted when a contract of theirs is in force on a day of that time.
+ */
+export function coverage(residents: readonly Resident[], contracts: readonly Contract[], date: IsoDate, params: ParamTree, jurisdiction: string, opts: { period?: { start: IsoDate; end: IsoDate } } = {}): CoverageResult {
   parseDate(date);
-  const t = new TraceBuilder('network.familyDoctor.coverage', { date, jurisdiction, residents: residents.length, contracts: contracts.length }, { zh: '家庭医生签约覆盖率', en: 'Family-doctor contract coverage' });
+  const period = opts.period;
+  const t = new TraceBuilder('network.familyDoctor.coverage', { date, jurisdiction, residents: residents.length, contracts: contracts.length, ...(period ? { pregnantOver: `${period.start}..${period.end}` } : {}) }, { zh: '家庭医生签约覆盖率', en: 'Family-doctor contract coverage' });
   const ages = priorityAges(params, date, jurisdiction, t);
   const contracted = new Set(contracts.filter((c) => inForce(c, date)).map((c) => c.personId));
+  const contractsOf = new Map<string, Contract[]>();
+  if (period) {
+    for (const c of contracts) {
+      const l = contractsOf.get(c.personId);
+      if (l) l.push(c);
+      else contractsOf.set(c.personId, [c]);
+    }
+  }
   const counts = Object.fromEntries(PRIORITY_GROUPS.map((g) => [g, { n: 0, d: 0 }])) as Record<PriorityGroup, { n: number; d: number }>;
   let n = 0;
   let d = 0;
   let pn = 0;
   let pd = 0;
   for (const p of residents) {
+    if (period && p.pregnancies?.length) {
+      // Pregnant in the period while resident: the spans of pregnancy ∩ period ∩ presence.
+      const from = p.entryDate && p.entryDate > period.start ? p.entryDate : period.start;
+      const to = p.exitDate && p.exitDate < period.end ? p.exitDate : period.end;
+      const spans = p.pregnancies.map((q) => ({ from: q.start > from ? q.start : from, to: q.end < to ? q.end : to })).filter((x) => x.from <= x.to);
+      if (spans.length) {
+        counts.pregnant.d++;
+        if ((contractsOf.get(p.id) ?? []).some((c) => spans.some((x) => c.start <= x.to && x.from <= c.end))) counts.pregnant.n++;
+      }
+    }
     if (!present(p, date)) continue;
     const has = contracted.has(p.id) ? 1 : 0;
     d++;
@@ -242,6 +310,7 @@ export function coverage(residents: readonly Resident[], contracts: readonly Con
       pn += has;
     }
     for (const g of groups) {
+      if (period && g === 'pregnant') continue;
       counts[g].d++;
       counts[g].n += has;
     }
@@ -249,7 +318,7 @@ export function coverage(residents: readonly Resident[], contracts: readonly Con
   const byGroup = Object.fromEntries(PRIORITY_GROUPS.map((g) => [g, share(counts[g].n, counts[g].d, `no resident in group ${g}`)])) as Record<PriorityGroup, Share>;
   t.step('contracted', n, { unit: 'count' });
   t.step('residents', d, { unit: 'count' });
-  for (const g of PRIORITY_GROUPS) t.step(`${g}`, byGroup[g].value, { unit: 'ratio', formula: `${counts[g].n} / ${counts[g].d}` });
+  for (const g of PRIORITY_GROUPS) t.step(`${g}`, byGroup[g].value, { unit: 'ratio', formula: period && g === 'pregnant' ? `${counts[g].n} / ${counts[g].d}: pregnant at some time in ${period.start}..${period.end}, contracted while pregnant` : `${counts[g].n} / ${counts[g].d}` });
   const result = { date, overall: share(n, d, 'no resident present'), anyPriority: share(pn, pd, 'no resident in a priority group'), byGroup };
   return { ...result, trace: t.done({ overall: result.overall.value, anyPriority: result.anyPriority.value }) };
 }
@@ -426,7 +495,11 @@ export function ownTeamVisitShare(
   return { overall: share(n, d, 'no visit by a contracted resident in the period'), byTeam };
 }
 
-/** Of the contracts ending in the period, the share renewed (a later contract names it in `renewalOf`). */
+/**
+ * Of the contracts ending in the period, the share renewed (续约率: a later contract names it in
+ * `renewalOf`). Pass as contracts due only those whose holders could renew (e.g. leave out those who
+ * left the county), together with the later contracts.
+ */
 export function renewalRate(contracts: readonly Contract[], period: { start: IsoDate; end: IsoDate }): Share {
   const renewed = new Set(contracts.map((c) => c.renewalOf).filter((x): x is string => !!x));
   const ending = contracts.filter((c) => c.end >= period.start && c.end <= period.end);
