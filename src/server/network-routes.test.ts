@@ -61,6 +61,42 @@ describe('the care-network API', () => {
     expect((await get('/api/network/demo/referrals')).status).toBe(400);
   });
 
+  test('The outbox for 2025 lists only referrals requested in 2025 (China time), with its counts and total of that year; without a year it lists every year', async () => {
+    const doctor = (await staffOf('THC01')).doctor;
+    const request = async (at: string) => (await post('/api/network/demo/referrals', { personId: '49', fromInstitutionId: 'THC01', toInstitutionId: 'CGH', actor: { kind: 'doctor', id: doctor }, at })).body.id as string;
+    // Half an hour before and after midnight in China: both are 2025 in UTC.
+    const lastOf2025 = await request('2025-12-31T23:30:00+08:00');
+    const firstOf2026 = await request('2026-01-01T00:30:00+08:00');
+    const chinaYear = (iso: string) => new Date(new Date(iso).getTime() + 8 * 3600_000).getUTCFullYear();
+    const of2025 = await get('/api/network/demo/referrals?institution=THC01&box=outbox&year=2025&limit=500');
+    expect(of2025.status).toBe(200);
+    expect(of2025.body.year).toBe(2025);
+    expect(of2025.body.referrals.length).toBeGreaterThan(1);
+    for (const r of of2025.body.referrals) expect(chinaYear(r.requestedAt), r.id).toBe(2025);
+    const [n] = await server.ctx.store.query<{ n: number }>("select count(*)::int as n from network_referrals where from_institution_id = 'THC01' and requested_at >= '2025-01-01T00:00:00+08:00' and requested_at < '2026-01-01T00:00:00+08:00'");
+    expect(of2025.body.total).toBe(n!.n);
+    expect(Object.values(of2025.body.counts as Record<string, number>).reduce((a, b) => a + b, 0)).toBe(n!.n);
+    const requested2025 = (await get('/api/network/demo/referrals?institution=THC01&box=outbox&year=2025&state=requested&limit=500')).body.referrals.map((r: { id: string }) => r.id);
+    expect(requested2025).toContain(lastOf2025);
+    expect(requested2025).not.toContain(firstOf2026);
+    const of2026 = (await get('/api/network/demo/referrals?institution=THC01&box=outbox&year=2026&limit=500')).body;
+    expect(of2026.referrals.map((r: { id: string }) => r.id)).toContain(firstOf2026);
+    for (const r of of2026.referrals) expect(chinaYear(r.requestedAt), r.id).toBe(2026);
+    // Without a year: every year, as before.
+    const all = (await get('/api/network/demo/referrals?institution=THC01&box=outbox&limit=1')).body;
+    expect(all.year).toBeUndefined();
+    expect(all.total).toBe(of2025.body.total + of2026.total + (await get('/api/network/demo/referrals?institution=THC01&box=outbox&year=2024&limit=1')).body.total);
+  });
+
+  test('A bad year is refused with 400 saying what a year is', async () => {
+    for (const bad of ['25', 'abcd', '20255', '1800']) {
+      const res = await get(`/api/network/demo/referrals?institution=THC01&box=outbox&year=${bad}`);
+      expect(res.status, bad).toBe(400);
+      expect(res.body.error).toBe('bad_request');
+      expect(res.body.message, bad).toMatch(/year must be/);
+    }
+  });
+
   test('One referral answers with its history from request to close, linked to the encounter it caused', async () => {
     const closed = (await get('/api/network/demo/referrals?institution=CGH&box=inbox&state=closed&limit=1')).body.referrals[0];
     const one = await get(`/api/network/demo/referrals/${closed.id}`);

@@ -11,16 +11,89 @@ import type { AppContext } from '../runs/context.js';
 import { NetworkInputError, NETWORK_LEVELS } from '../network/common.js';
 import { REFERRAL_STATES, ReferralError, StaleReferralError } from '../network/referral.js';
 import { COVERING_STATES } from '../network/reimbursement.js';
-import { ActorNotOnStaffError, expireDueReferrals, institutionStaff, referralBox, referralDetail, requestStoredReferral, transitionStoredReferral, UnknownInstitutionError, UnknownPersonError, UnknownReferralError } from '../runs/network.js';
+import {
+  ActorNotOnStaffError,
+  expireDueReferrals,
+  institutionNames,
+  institutionStaff,
+  networkInstitution,
+  REFERRAL_COLUMNS,
+  referralBox,
+  referralDetail,
+  referralOf,
+  requestStoredReferral,
+  transitionStoredReferral,
+  UnknownInstitutionError,
+  UnknownPersonError,
+  UnknownReferralError,
+  viewOf,
+  type BoxQuery,
+  type EventRow,
+  type ReferralRow,
+} from '../runs/network.js';
 import { buildNetwork, NetworkBuildError, readNetworkBuild } from '../runs/network-build.js';
 import { teamPanel, UnknownTeamError } from '../runs/network-panel.js';
 import { PRIORITY_GROUPS } from '../network/family-doctor.js';
+import type { Bilingual, ParamTree } from '../rules/params.js';
+import { loadCatalogue, SHIPPED_CATALOGUE_DIR } from '../simulation/catalogue.js';
+import type { Store } from '../store/store.js';
 
 const tags = ['network'];
 const jParams = z.object({ jurisdiction: z.string().min(1) });
 const instant = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/, 'a date and time with an offset, e.g. 2025-03-01T09:30:00+08:00');
 const staleBody = z.object({ error: z.literal('stale_version'), message: z.string(), referralId: z.string(), expectedVersion: z.number(), currentVersion: z.number(), currentState: z.string() });
 const state = z.enum(REFERRAL_STATES);
+/** `?year=`: a calendar year of four digits (the referrals requested in it, China time). */
+const yearQuery = z
+  .string()
+  .regex(/^\d{4}$/, 'year must be a calendar year of four digits, e.g. 2025')
+  .transform(Number)
+  .refine((y) => y >= 1900 && y <= 2200, 'year must be between 1900 and 2200');
+
+/** The first instant of a year in China time (UTC+8), the county's. */
+const chinaYearStart = (year: number) => `${year}-01-01T00:00:00+08:00`;
+
+let diseaseNamesOnce: Promise<ReadonlyMap<string, Bilingual>> | undefined;
+/** Disease names of the shipped catalogue by id, read once per process (for the referral views). */
+function diseaseNames(): Promise<ReadonlyMap<string, Bilingual>> {
+  return (diseaseNamesOnce ??= loadCatalogue(SHIPPED_CATALOGUE_DIR).then((c) => new Map(c.diseases.map((d) => [d.id, d.name]))));
+}
+
+/**
+ * An institution's inbox or outbox of the referrals requested in one year (China time) — the ones the
+ * year's flows count; API-requested referrals (stored with no build year) by their request time too.
+ * The same answer as `referralBox` otherwise, with its `year`: the counts by state, the total and the
+ * page are of that year.
+ */
+async function referralBoxOfYear(store: Store, params: ParamTree, q: BoxQuery & { year: number }) {
+  if (!(await networkInstitution(store, q.institution))) throw new UnknownInstitutionError(q.institution);
+  const col = q.box === 'inbox' ? 'to_institution_id' : 'from_institution_id';
+  const where = `county_id = $1 and ${col} = $2 and requested_at >= $3 and requested_at < $4`;
+  const args: unknown[] = [q.jurisdiction, q.institution, chinaYearStart(q.year), chinaYearStart(q.year + 1)];
+  const countRows = await store.query<{ state: string; n: number }>(`select state, count(*)::int as n from network_referrals where ${where} group by state`, args);
+  const counts: Record<string, number> = Object.fromEntries(countRows.map((c) => [c.state, c.n]));
+  const total = q.state ? (counts[q.state] ?? 0) : countRows.reduce((a, c) => a + c.n, 0);
+  const rows = await store.query<ReferralRow>(
+    `select ${REFERRAL_COLUMNS} from network_referrals where ${where} ${q.state ? 'and state = $7' : ''} order by requested_at desc, id limit $5 offset $6`,
+    [...args, q.limit, q.offset, ...(q.state ? [q.state] : [])],
+  );
+  const ids = rows.map((x) => x.id);
+  const events = ids.length ? await store.query<EventRow>('select * from network_referral_events where referral_id = any($1::text[]) order by referral_id, seq', [ids]) : [];
+  const byRef = new Map<string, EventRow[]>();
+  for (const e of events) byRef.set(e.referral_id, [...(byRef.get(e.referral_id) ?? []), e]);
+  const names = await institutionNames(store, rows.flatMap((x) => [x.from_institution_id, x.to_institution_id]));
+  const diseases = await diseaseNames();
+  return {
+    institution: q.institution,
+    box: q.box,
+    year: q.year,
+    total,
+    limit: q.limit,
+    offset: q.offset,
+    counts,
+    referrals: rows.map((x) => viewOf(referralOf(x, byRef.get(x.id) ?? []), names, params, false, diseases)),
+  };
+}
 
 const LEVEL_LABEL: Record<string, { zh: string; en: string }> = {
   village: { zh: '村卫生室', en: 'village clinic' },
@@ -50,13 +123,14 @@ export function registerNetworkRoutes(app: FastifyInstance, ctx: AppContext): vo
     '/api/network/:jurisdiction/referrals',
     {
       schema: {
-        summary: "An institution's referral inbox (to it) or outbox (from it), newest first, with each referral's allowed next actions",
+        summary: "An institution's referral inbox (to it) or outbox (from it), newest first, with each referral's allowed next actions; `year`: only those requested in that year (China time)",
         tags,
         params: jParams,
         querystring: z.object({
           institution: z.string().min(1),
           box: z.enum(['inbox', 'outbox']).default('inbox'),
           state: state.optional(),
+          year: yearQuery.optional(),
           limit: z.coerce.number().int().min(1).max(500).default(50),
           offset: z.coerce.number().int().min(0).default(0),
         }),
@@ -65,7 +139,9 @@ export function registerNetworkRoutes(app: FastifyInstance, ctx: AppContext): vo
     },
     async (req, reply) => {
       try {
-        return await referralBox(ctx.store, ctx.params, { jurisdiction: req.params.jurisdiction, ...req.query });
+        const { year, ...q } = req.query;
+        const box = { jurisdiction: req.params.jurisdiction, ...q };
+        return year === undefined ? await referralBox(ctx.store, ctx.params, box) : await referralBoxOfYear(ctx.store, ctx.params, { ...box, year });
       } catch (e) {
         return refuse(reply, e);
       }
