@@ -70,6 +70,10 @@ export const ITEMS: readonly DataItem[] = [
   item('vbp.savingFen', '带量采购节约金额', 'Procurement saving', 'fen', CI),
   item('salary.budget', '工资总额', 'Salary budget', 'fen', CI),
   item('salary.paid', '已分配薪酬', 'Distributed pay', 'fen', CI),
+  item('outreach.sessions', '专家下沉坐诊次数', 'Outreach sessions held (famous-doctor studios, visiting specialists), at the host institution', 'count', CI),
+  item('outreach.patients', '专家下沉坐诊接诊人次', 'Patients seen at the outreach sessions', 'count', CI),
+  item('outreach.admissions', '下沉专科病种住院人次', 'Admissions of the outreach specialties’ diseases', 'count', C),
+  item('outreach.outOfCountyAdmissions', '下沉专科病种县域外住院人次', '… of them out of county', 'count', C),
   item('supervision.findings', '基金监管线索数', 'Fund-supervision findings', 'count', CI),
   item('supervision.amountFen', '基金监管线索金额', 'Amount of fund-supervision findings', 'fen', CI),
 ];

@@ -23,7 +23,10 @@ describe('the shipped indicators/ folder', () => {
 
   test("the linkage's own indicators of issue 7 are there, shared ones written once", () => {
     expect(indicatorsOfSet(defs, 'linkage').map((d) => d.id).sort()).toEqual(
-      ['cmi', 'consumableShare', 'costIndex', 'drugShare', 'fundBalanceMonths', 'inCountyVisitRate', 'outOfCountyAdmissionShare', 'packageUsePerCapita', 'primaryVisitShare', 'serviceRevenueShare', 'timeIndex', 'vbpCompletion'].sort(),
+      [
+        'cmi', 'consumableShare', 'costIndex', 'drugShare', 'fundBalanceMonths', 'inCountyVisitRate', 'outOfCountyAdmissionShare', 'packageUsePerCapita', 'primaryVisitShare', 'serviceRevenueShare', 'timeIndex', 'vbpCompletion',
+        'outreachOutOfCountyShare', 'outreachOutOfCountyShareChange', 'outreachSessionsPerMonth', 'outreachPatientsPerSession',
+      ].sort(),
     );
   });
 

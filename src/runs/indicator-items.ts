@@ -11,13 +11,19 @@
  *                cases with the cost and time indices (settle_cases ⋈ encounters), findings
  *   linkage      fund months, salary budget and pay (linkage_results), VBP volumes and savings
  *                (linkage_agreements) — absent when the linkage has not run
+ *   outreach     famous-doctor studio and visiting-specialist sessions (network_outreach_sessions) by
+ *                host, and the admissions of the outreach specialties' diseases (catalogue/
+ *                outreach-specialties.yaml), all and out of county, counted in the encounter scan —
+ *                absent when the care network is not built for the year (no network_builds row)
  *
  * Items that cannot be computed are absent (an indicator that needs one is null with its reason).
  * Money items are integer fen; counts are counts.
  */
 import type { Store, StoreTx } from '../store/store.js';
 import { FEE_CATEGORIES } from '../rules/fees.js';
+import path from 'node:path';
 import { loadCatalogue, SHIPPED_CATALOGUE_DIR } from '../simulation/catalogue.js';
+import { diseasesOfSpecialties, loadOutreachSpecialties, OUTREACH_SPECIALTIES_FILE } from '../network/outreach-specialties.js';
 
 export type ItemScope = 'county' | 'institution';
 export type Items = Map<string, number>;
@@ -61,12 +67,39 @@ export async function computeItems(
     return m;
   };
 
+  const catalogueDir = opts.catalogueDir ?? SHIPPED_CATALOGUE_DIR;
+  const catalogue = await loadCatalogue(catalogueDir);
+
+  stage('data items: outreach sessions (care network)');
+  // Without the year's network build the outreach items stay absent: no value, not 0.
+  const [built] = await store.query<{ n: number }>('select count(*)::int as n from network_builds where county_id = $1 and year = $2', [county, year]);
+  const networkBuilt = (built?.n ?? 0) > 0;
+  let outreachDiseases: string[] = [];
+  if (networkBuilt) {
+    const sessions = await store.query<{ host: string; specialty: string; n: number; patients: number }>(
+      'select host_institution_id as host, specialty, count(*)::float8 as n, coalesce(sum(patients), 0)::float8 as patients from network_outreach_sessions where county_id = $1 and year = $2 group by 1, 2',
+      [county, year],
+    );
+    for (const k of ['outreach.sessions', 'outreach.patients', 'outreach.admissions', 'outreach.outOfCountyAdmissions']) C.set(k, 0);
+    for (const r of sessions) {
+      for (const m of [C, of(r.host)]) {
+        add(m, 'outreach.sessions', num(r.n));
+        add(m, 'outreach.patients', num(r.patients));
+      }
+    }
+    if (sessions.length) {
+      const table = await loadOutreachSpecialties(catalogue.diseases, path.join(catalogueDir, OUTREACH_SPECIALTIES_FILE));
+      outreachDiseases = diseasesOfSpecialties(table, sessions.map((r) => r.specialty));
+    }
+  }
+
   stage('data items: encounters by institution, care level and type');
   const feeCols = FEE_CATEGORIES.map((c) => `sum(${c}_fen)::float8 as ${c}`).join(', ');
   const rows = await store.query<Record<string, unknown>>(
-    `select institution_id, care_level, type, count(*)::float8 as n, count(*) filter (where herbal_drug_fen > 0)::float8 as tcm, ${feeCols}
+    `select institution_id, care_level, type, count(*)::float8 as n, count(*) filter (where herbal_drug_fen > 0)::float8 as tcm,
+            count(*) filter (where disease_id = any($4::text[]))::float8 as outreach, ${feeCols}
        from encounters where county_id = $1 and end_date between $2 and $3 group by 1, 2, 3`,
-    [county, from, to],
+    [county, from, to, outreachDiseases],
   );
   for (const k of ['visits.total', 'visits.inCounty', 'visits.primary', 'visits.primaryTcm', 'admissions.total', 'admissions.inCounty', 'admissions.outOfCounty']) C.set(k, 0);
   for (const r of rows) {
@@ -86,6 +119,10 @@ export async function computeItems(
       add(C, 'admissions.total', n);
       add(C, inCounty ? 'admissions.inCounty' : 'admissions.outOfCounty', n);
       add(I, 'admissions.total', n);
+      if (networkBuilt) {
+        add(C, 'outreach.admissions', num(r.outreach));
+        if (!inCounty) add(C, 'outreach.outOfCountyAdmissions', num(r.outreach));
+      }
     } else {
       add(C, 'visits.total', n);
       if (inCounty) add(C, 'visits.inCounty', n);
@@ -107,7 +144,6 @@ export async function computeItems(
   }
 
   stage('data items: chronic patients, population, referrals');
-  const catalogue = await loadCatalogue(opts.catalogueDir ?? SHIPPED_CATALOGUE_DIR);
   const chronicDiseases = catalogue.diseases.filter((d) => d.chronic && CHRONIC.has(d.chronic)).map((d) => d.id);
   const [chronic] = await store.query<{ n: number; m: number }>(
     `select count(*)::float8 as n, count(*) filter (where managed)::float8 as m from (
