@@ -8,25 +8,32 @@
  *    to expire (`network.demoData.referral.*`). Steps after the end of the year are not taken yet.
  *  - Left-county-without-referral alerts (`leftCountyWithoutReferral`, catalogue/in-county-diseases.yaml).
  *  - Family-doctor teams (one per township health centre) and contracts (from `residents.family_doctor`),
- *    with synthetic service deliveries.
+ *    with synthetic service deliveries. When last year is built, a holder of last year's contract who
+ *    still qualifies renews it (`renewal_of`) unless a seeded share lets it lapse
+ *    (`network.demoData.familyDoctor.lapseShare`); the others sign anew. Pregnancies come from the
+ *    deliveries in the encounters (ICD-10 O80–O84, `network.familyDoctor.priority.pregnancyDays`):
+ *    a contract overlapping one holds the maternal package.
  *  - Synthetic remote requests, outreach sessions, village doctors (from the village-doctor staff) and
  *    training records.
  *  - The measures (coverage, fulfilment, own-team visit share, team payments, turnaround, the outreach
  *    series, the workforce picture) in `network_builds.summary`.
  *
  * Randomness: one seed `<dataset seed>:network:<year>`, stored with the build. Idempotent: the year's
- * built rows are replaced (referrals requested through the API stay).
+ * built rows are replaced (referrals requested through the API stay); the contracts depend on last
+ * year's stored contracts, which a rebuild of this year does not touch. Every shape of the synthetic
+ * data is a dated parameter under `network.demoData` (docs/network.md); what stays in code is
+ * mechanics: times of day, minimum gaps between steps, the day in the month or year a draw falls on.
  */
 import type { ParamTree } from '../rules/params.js';
 import { Random } from '../rules/random.js';
 import { addDays, daysBetween, type IsoDate } from '../rules/period.js';
 import type { Store } from '../store/store.js';
-import { loadCatalogue } from '../simulation/catalogue.js';
+import { loadCatalogue, type Catalogue } from '../simulation/catalogue.js';
 import { addHours, share, type InstitutionRef, type Share } from '../network/common.js';
 import { requestReferral, transition, expireDue, ReferralError, type Actor, type Referral } from '../network/referral.js';
 import type { EncounterRef } from '../network/reimbursement.js';
 import { leftCountyWithoutReferral, loadInCountyDiseases } from '../network/in-county.js';
-import { contractFee, coverage, packageFulfilment, packageOf, priorityGroupsOf, teamGaps, teamPayments, type Contract, type Resident, type ServiceRecord, type Team, type TeamMember } from '../network/family-doctor.js';
+import { contractFee, coverage, packageFulfilment, packageIdsFor, packageOf, pregnanciesFromDeliveries, pregnantDuring, priorityGroupsOf, renewalRate, renewContract, teamGaps, teamPayments, type Contract, type Resident, type ServiceRecord, type Team, type TeamMember } from '../network/family-doctor.js';
 import { outreachSeries, scheduledSessions, turnaround, REMOTE_KINDS, type OutreachSchedule, type OutreachSession, type RemoteKind, type RemoteRequest } from '../network/remote.js';
 import { ageingPicture, subsidyRoll, trainingCompletion, vacancy, QUALIFICATIONS, type Qualification, type TrainingRecord, type Village, type VillageDoctor } from '../network/workforce.js';
 import { EVENT_INSERT_COLUMNS, REFERRAL_INSERT_COLUMNS, networkLevelOfKind, referralRows } from './network.js';
@@ -48,6 +55,16 @@ export interface NetworkBuildSummary {
   alerts: number;
   teams: number;
   contracts: number;
+  /** Of the year's contracts, those renewing last year's (续约) and those signed anew; last year's due contracts left to lapse. */
+  contractRenewal: {
+    previousYear: number;
+    previousBuilt: boolean;
+    renewed: number;
+    new: number;
+    lapsed: number;
+    /** When next year is built: its renewals that name a contract of this year the build does not have (rebuild next year then); null when it is not built. */
+    nextYearRenewalsMissing: number | null;
+  };
   services: number;
   remoteRequests: number;
   outreachSessions: number;
@@ -82,7 +99,7 @@ export async function buildNetwork(ctx: { store: Store; params: ParamTree }, opt
   const t0 = performance.now();
   const report = opts.onStage ?? (() => {});
   const log = (m: string) => report(`${((performance.now() - t0) / 1000).toFixed(1)} s: ${m}`);
-  const [ds] = await store.query<{ seed: string }>('select seed from datasets where county_id = $1 order by 1 limit 1', [county]);
+  const [ds] = await store.query<{ seed: string; start_year: number; years: number }>('select seed, start_year, years from datasets where county_id = $1 order by 1 limit 1', [county]);
   if (!ds) throw new NetworkBuildError(`no data of ${county} are loaded: run \`sanyi generate --into-db\` first`);
   const seed = `${ds.seed}:network:${year}`;
   const rng = Random.fromSeed(seed);
@@ -254,36 +271,131 @@ export async function buildNetwork(ctx: { store: Store; params: ParamTree }, opt
   }
   const residents: Resident[] = residentsRows.map((p) => ({ id: String(p.id), birthDate: p.birth_date, conditions: p.conditions ? p.conditions.split('|') : [], ...(p.entry_date ? { entryDate: p.entry_date } : {}), ...(p.exit_date ? { exitDate: p.exit_date } : {}) }));
   const ages = { elderlyMinAge: params.number('network.familyDoctor.priority.elderlyMinAge', start, county).value, childMaxAge: params.number('network.familyDoctor.priority.childMaxAge', start, county).value };
+
+  // Pregnancies (孕产妇) from the deliveries (分娩) in the data: inpatient encounters of a catalogue
+  // disease diagnosed in the ICD-10 delivery block O80–O84. Read from pregnancyDays before the year
+  // (so a second delivery within that time counts as the same pregnancy) to pregnancyDays after it
+  // (the pregnancies of the year that end in the next one, when the data hold it).
+  const pregnancyDays = params.number('network.familyDoctor.priority.pregnancyDays', start, county).value;
+  const deliveryDiseases = deliveryDiseaseIds(catalogue);
+  const deliveriesByPerson = new Map<string, IsoDate[]>();
+  let deliveriesInYear = 0;
+  if (deliveryDiseases.length) {
+    const text = await store.copyOut(
+      `select person_id, start_date from encounters where county_id = ${quote(county)} and type = 'inpatient' and disease_id in (${deliveryDiseases.map(quote).join(', ')})
+          and start_date between '${addDays(start, -pregnancyDays)}' and '${addDays(end, pregnancyDays)}' order by person_id, start_date`,
+    );
+    for (const line of text.split('\n')) {
+      if (line === '') continue;
+      const [person, date] = line.split(',') as [string, IsoDate];
+      if (date >= start && date <= end) deliveriesInYear++;
+      const l = deliveriesByPerson.get(person);
+      if (l) l.push(date);
+      else deliveriesByPerson.set(person, [date]);
+    }
+  }
+  for (const p of residents) {
+    const d = deliveriesByPerson.get(p.id);
+    if (!d) continue;
+    const pregnancies = pregnanciesFromDeliveries(d, pregnancyDays).filter((q) => q.start <= end && start <= q.end);
+    if (pregnancies.length) p.pregnancies = pregnancies;
+  }
+
+  // Last year's contracts (签约续约): a holder whose contract ran to the end of last year and who still
+  // qualifies renews it (renewal_of), unless a seeded share lets it lapse; the others sign anew.
+  const previousYear = year - 1;
+  const [previousBuild] = await store.query<{ n: number }>('select count(*)::int as n from network_builds where county_id = $1 and year = $2', [county, previousYear]);
+  const previousBuilt = (previousBuild?.n ?? 0) > 0;
+  const previous = new Map<string, Contract>();
+  if (previousBuilt) {
+    for (const line of (await store.copyOut(`select id, person_id, team_id, start_date, end_date, package_ids from network_contracts where county_id = ${quote(county)} and year = ${previousYear} order by id`)).split('\n')) {
+      if (line === '') continue;
+      const [id, personId, teamId, cStart, cEnd, packageIds] = line.split(',') as [string, string, string, IsoDate, IsoDate, string];
+      previous.set(personId, { id, personId, teamId, start: cStart, end: cEnd, packageIds: packageIds ? packageIds.split('|') : [] });
+    }
+  }
+  const lapseShare = demo('familyDoctor.lapseShare');
+  const lr = rng.stream('renewals');
+  const due: Contract[] = [];
+  let lapsed = 0;
+
   const contracts: Contract[] = [];
   const cr = rng.stream('contracts');
   const services: ServiceRecord[] = [];
-  const teamOfContract = new Map<string, (typeof teams)[number]>();
   for (let i = 0; i < residentsRows.length; i++) {
     const p = residentsRows[i]!;
     if (!p.family_doctor) continue;
+    const resident = residents[i]!;
     const team = teamByTownship.get(p.township_id) ?? teams[0]!;
     const cStart = p.entry_date && p.entry_date > start ? p.entry_date : start;
     const cEnd = p.exit_date && p.exit_date < end ? p.exit_date : end;
     if (cEnd < cStart) continue;
-    const groups = priorityGroupsOf(residents[i]!, cStart, ages);
-    const packageIds = ['basic', ...(groups.includes('elderly') ? ['elderly'] : []), ...(groups.includes('hypertension') ? ['hypertension'] : []), ...(groups.includes('diabetes') ? ['diabetes'] : []), ...(groups.includes('children') ? ['child'] : [])];
-    const c: Contract = { id: `FDC-${year}-${p.id}`, personId: String(p.id), teamId: team.id, start: cStart, end: cEnd, packageIds };
+    const groups = priorityGroupsOf(resident, cStart, ages);
+    if (!groups.includes('pregnant') && pregnantDuring(resident, cStart, cEnd)) groups.push('pregnant');
+    const packageIds = packageIdsFor(groups);
+    const id = `FDC-${year}-${p.id}`;
+    const old = previous.get(resident.id);
+    let c: Contract;
+    if (old && addDays(old.end, 1) === cStart) {
+      due.push(old);
+      if (lr.bool(lapseShare)) {
+        lapsed++;
+        continue;
+      }
+      c = renewContract(old, { id, packageIds, teamId: team.id, end: cEnd });
+    } else {
+      c = { id, personId: resident.id, teamId: team.id, start: cStart, end: cEnd, packageIds };
+    }
     contracts.push(c);
-    teamOfContract.set(c.id, team);
-    // Synthetic deliveries: each promised service delivered with a probability that varies by team.
-    const span = daysBetween(cStart, cEnd) + 1;
+    // Synthetic deliveries: each promised service delivered with the parameter's probability, spread
+    // over the term (prenatal visits over the part of the term the woman is pregnant).
     const villageDoctor = team.members.find((m) => m.role === 'village_doctor');
-    for (const id of packageIds) {
-      for (const it of packageOf(id).items) {
+    for (const pid of packageIds) {
+      const pkg = packageOf(pid);
+      const [from, to] = pkg.for === 'pregnant' ? pregnancyWindow(resident, cStart, cEnd) : [cStart, cEnd];
+      const span = daysBetween(from, to) + 1;
+      for (const it of pkg.items) {
         for (let k = 0; k < it.perYear; k++) {
           if (!cr.bool(deliveryRate)) continue;
-          const date = addDays(cStart, Math.min(span - 1, Math.floor(((k + cr.next()) / it.perYear) * span)));
+          const date = addDays(from, Math.min(span - 1, Math.floor(((k + cr.next()) / it.perYear) * span)));
           const where = it.service.endsWith('follow_up') && villageDoctor && cr.bool(followUpAtVillageShare) ? villageDoctor.institutionId : team.institutionId;
           services.push({ personId: c.personId, service: it.service, date, institutionId: where, contractId: c.id });
         }
       }
     }
   }
+  const renewed = contracts.filter((c) => c.renewalOf !== undefined).length;
+  const qualifying = new Set(due.map((c) => c.personId));
+  const renewal = {
+    ...(previousBuilt
+      ? renewalRate([...due, ...contracts], { start: `${previousYear}-01-01`, end: `${previousYear}-12-31` })
+      : share(0, 0, `year ${previousYear} of ${county} is not built, so no contract is due for renewal: build it (sanyi network build --year ${previousYear}), then this year again`)),
+    previousYear,
+    previousBuilt,
+    renewed,
+    new: contracts.length - renewed,
+    lapsed,
+    /** Last year's contracts not due for renewal: ended before the end of last year, or their holders are not contracted residents this year (left the county, died). */
+    ended: [...previous.values()].filter((c) => !qualifying.has(c.personId)).length,
+    lapseShare,
+  };
+  const dataThrough = `${ds.start_year + ds.years - 1}-12-31`;
+  const maternal = {
+    pregnancyDays,
+    deliveryDiseases,
+    deliveries: deliveriesInYear,
+    pregnantResidents: residents.filter((p) => p.pregnancies?.length).length,
+    contractsWithMaternalPackage: contracts.filter((c) => c.packageIds.includes('maternal')).length,
+    dataThrough,
+    note:
+      deliveryDiseases.length === 0
+        ? 'the catalogue has no delivery disease (ICD-10 O80–O84): no pregnancy is known, no one is in the pregnant group'
+        : [
+            `a pregnancy is the ${pregnancyDays} days before a delivery (an inpatient stay of ${deliveryDiseases.join(', ')})`,
+            ...(deliveriesByPerson.size === 0 ? [`the data hold no delivery from ${start} to ${addDays(end, pregnancyDays)}, so no one is in the pregnant group`] : []),
+            ...(addDays(end, pregnancyDays) > dataThrough ? [`the data end on ${dataThrough}: women pregnant in ${year} who deliver after that are not known`] : []),
+          ].join('; '),
+  };
 
   // ---- remote requests and outreach (synthetic)
   log('remote requests, outreach sessions and the village workforce …');
@@ -340,7 +452,8 @@ export async function buildNetwork(ctx: { store: Store; params: ParamTree }, opt
       const qualification: Qualification = u < qualificationCumulative[0] ? 'licensed_physician' : u < qualificationCumulative[1] ? 'licensed_assistant_physician' : u < qualificationCumulative[2] ? 'village_doctor_certificate' : 'none';
       const leaves = wr.bool(leavingShare) ? addDays(start, 30 + wr.int(300)) : undefined;
       doctors.push({
-        id: `VD-${s.id}`,
+        // The year in the id: the table's key is the id alone, and each built year has its own rows.
+        id: `VD-${year}-${s.id}`,
         villageId,
         townshipId: c.township_id ?? '',
         clinicId: c.id,
@@ -368,7 +481,7 @@ export async function buildNetwork(ctx: { store: Store; params: ParamTree }, opt
   // ---- measures
   log('measures …');
   const period = { start, end };
-  const cov = coverage(residents, contracts, end, params, county);
+  const cov = coverage(residents, contracts, end, params, county, { period });
   const fulfil = packageFulfilment(contracts, services, period);
   const payments = teamPayments(contracts, period, params, county);
   const fee = contractFee(start, params, county);
@@ -450,6 +563,15 @@ export async function buildNetwork(ctx: { store: Store; params: ParamTree }, opt
     );
     await tx.copyInto('network_training_records', ['doctor_id', 'kind', 'institution_id', 'start_date', 'end_date'], training.map((r) => [r.doctorId, r.kind, r.institutionId, r.start, r.end]));
   });
+  // A built next year renews this year's contracts: say when this build no longer has some it names.
+  const [nextYear] = await store.query<{ built: number; missing: number }>(
+    `select (select count(*)::int from network_builds where county_id = $1 and year = $3) as built,
+            (select count(*)::int from network_contracts n where n.county_id = $1 and n.year = $3 and n.renewal_of is not null
+               and not exists (select 1 from network_contracts c where c.id = n.renewal_of and c.county_id = $1 and c.year = $2)) as missing`,
+    [county, year, year + 1],
+  );
+  const nextYearRenewalsMissing = nextYear && nextYear.built > 0 ? nextYear.missing : null;
+  if (nextYearRenewalsMissing) log(`${year + 1} is built on an earlier build of ${year}: ${nextYearRenewalsMissing} of its renewals name a ${year} contract this build does not have; build ${year + 1} again`);
   // Own-team visit share: contracted residents' outpatient visits in their term, at their team's institutions.
   log('own-team visit share …');
   await store.exec('analyze network_contracts');
@@ -476,6 +598,8 @@ export async function buildNetwork(ctx: { store: Store; params: ParamTree }, opt
       coverage: { overall: cov.overall, anyPriority: cov.anyPriority, byGroup: cov.byGroup, trace: cov.trace },
       fulfilment: { overall: fulfil.overall, byService: fulfil.byService, delivered: fulfil.delivered },
       ownTeamVisitShare: ownShare,
+      renewal,
+      maternal,
       payments: { totalFen: payments.totalFen, trace: payments.trace },
       fee,
       teams: teamRows,
@@ -497,7 +621,7 @@ export async function buildNetwork(ctx: { store: Store; params: ParamTree }, opt
     },
     apiReferralsKept: apiReferrals.length,
   };
-  const summary: NetworkBuildSummary = { ...summaryBase, seconds: (performance.now() - t0) / 1000 };
+  const summary: NetworkBuildSummary = { ...summaryBase, contractRenewal: { previousYear, previousBuilt, renewed: renewal.renewed, new: renewal.new, lapsed: renewal.lapsed, nextYearRenewalsMissing }, seconds: (performance.now() - t0) / 1000 };
   await store.query('insert into network_builds (county_id, year, seed, param_version, summary) values ($1, $2, $3, $4, $5::jsonb)', [county, year, seed, params.version, JSON.stringify({ ...summary, measures })]);
   log(`built in ${summary.seconds.toFixed(1)} s`);
   return summary;
@@ -505,6 +629,20 @@ export async function buildNetwork(ctx: { store: Store; params: ParamTree }, opt
 
 
 const quote = (s: string): string => `'${s.replace(/'/g, "''")}'`;
+
+/** The catalogue's delivery diseases (分娩): those with an inpatient diagnosis in the ICD-10 delivery block O80–O84. */
+function deliveryDiseaseIds(catalogue: Catalogue): string[] {
+  return catalogue.diseases.filter((d) => d.inpatient?.dx.some((code) => /^O8[0-4]/.test(code))).map((d) => d.id);
+}
+
+/** The days of the term `from`–`to` on which the resident is pregnant: from the first such day to the last. */
+function pregnancyWindow(p: Resident, from: IsoDate, to: IsoDate): [IsoDate, IsoDate] {
+  const qs = (p.pregnancies ?? []).filter((q) => q.start <= to && from <= q.end);
+  if (qs.length === 0) return [from, to];
+  const first = qs.reduce((m, q) => (q.start < m ? q.start : m), qs[0]!.start);
+  const last = qs.reduce((m, q) => (q.end > m ? q.end : m), qs[0]!.end);
+  return [first > from ? first : from, last < to ? last : to];
+}
 
 function titleOf(t: string): TeamMember['title'] {
   return (['chief_physician', 'associate_chief_physician', 'attending_physician', 'resident_physician', 'senior_nurse', 'nurse'] as const).find((x) => x === t) ?? 'none';
