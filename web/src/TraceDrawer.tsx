@@ -7,6 +7,7 @@ import { useEffect, useRef } from 'react';
 import { dashboardApi, type Trace, type TraceParam, type TraceStep } from './api';
 import { formatFigure } from './format';
 import { useLang } from './lang';
+import { DataTable } from './table';
 import { BasisBadge, ErrorBox, FormattedView, Loading, ValueView } from './ui';
 import { useApi } from './useApi';
 
@@ -19,30 +20,21 @@ function StepValue({ step }: { step: TraceStep }) {
   return <code>{v}</code>;
 }
 
-function ParamRow({ p }: { p: TraceParam }) {
+/** A parameter's reference: basis, document number, title and a link to the text where there is one. */
+function Reference({ p }: { p: TraceParam }) {
   const ref = p.reference;
   return (
-    <tr data-testid="trace-param">
-      <td>
-        <code>{p.path}</code>
-      </td>
-      <td className="num">
-        <ValueView value={p.value} unit={p.unit} />
-      </td>
-      <td>{p.jurisdiction}</td>
-      <td data-testid="trace-param-date">{p.effectiveFrom}</td>
-      <td>
-        <BasisBadge basis={ref.basis} /> {ref.docNo && <span className="docno">{ref.docNo}</span>} {ref.title && <span className="muted">{ref.title}</span>}
-        {ref.url && (
-          <>
-            {' '}
-            <a href={ref.url} target="_blank" rel="noreferrer">
-              ↗
-            </a>
-          </>
-        )}
-      </td>
-    </tr>
+    <>
+      <BasisBadge basis={ref.basis} /> {ref.docNo && <span className="docno">{ref.docNo}</span>} {ref.title && <span className="muted">{ref.title}</span>}
+      {ref.url && (
+        <>
+          {' '}
+          <a href={ref.url} target="_blank" rel="noreferrer">
+            ↗
+          </a>
+        </>
+      )}
+    </>
   );
 }
 
@@ -71,54 +63,43 @@ function TraceBody({ trace, depth }: { trace: Trace; depth: number }) {
       {trace.params.length > 0 && (
         <>
           <h3>{t('trace.params')}</h3>
-          <div className="table-wrap">
-            <table className="grid trace-table">
-              <thead>
-                <tr>
-                  <th>{t('trace.param')}</th>
-                  <th className="num">{t('detail.col.value')}</th>
-                  <th>{t('detail.col.jurisdiction')}</th>
-                  <th>{t('detail.col.effectiveFrom')}</th>
-                  <th>{t('detail.col.reference')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {trace.params.map((p, i) => (
-                  <ParamRow key={`${p.path}|${i}`} p={p} />
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            rows={trace.params}
+            rowKey={(p, i) => `${p.path}|${i}`}
+            rowTestId="trace-param"
+            className="trace-table"
+            columns={[
+              { head: t('trace.param'), cell: (p) => <code>{p.path}</code> },
+              { head: t('detail.col.value'), num: true, cell: (p) => <ValueView value={p.value} unit={p.unit} /> },
+              { head: t('detail.col.jurisdiction'), cell: (p) => p.jurisdiction },
+              { head: t('detail.col.effectiveFrom'), testId: 'trace-param-date', cell: (p) => p.effectiveFrom },
+              { head: t('detail.col.reference'), cell: (p) => <Reference p={p} /> },
+            ]}
+          />
         </>
       )}
       {trace.steps.length > 0 && (
         <>
           <h3>{t('trace.steps')}</h3>
-          <div className="table-wrap">
-            <table className="grid trace-table">
-              <thead>
-                <tr>
-                  <th>{t('trace.step')}</th>
-                  <th>{t('trace.formula')}</th>
-                  <th className="num">{t('detail.col.value')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {trace.steps.map((s, i) => (
-                  <tr key={`${s.name}|${i}`} data-testid="trace-step">
-                    <td>
-                      {s.name}
-                      {s.note && <div className="muted step-note">{s.note}</div>}
-                    </td>
-                    <td>{s.formula && <code>{s.formula}</code>}</td>
-                    <td className="num">
-                      <StepValue step={s} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            rows={trace.steps}
+            rowKey={(s, i) => `${s.name}|${i}`}
+            rowTestId="trace-step"
+            className="trace-table"
+            columns={[
+              {
+                head: t('trace.step'),
+                cell: (s) => (
+                  <>
+                    {s.name}
+                    {s.note && <div className="muted step-note">{s.note}</div>}
+                  </>
+                ),
+              },
+              { head: t('trace.formula'), cell: (s) => s.formula && <code>{s.formula}</code> },
+              { head: t('detail.col.value'), num: true, cell: (s) => <StepValue step={s} /> },
+            ]}
+          />
         </>
       )}
       {trace.children.length > 0 && (

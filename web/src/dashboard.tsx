@@ -4,7 +4,7 @@
  * figure or a chart item opens (`?trace=<id>` in the URL, so an explanation can be shared).
  */
 import { useMemo, type ReactNode } from 'react';
-import { api, dashboardApi, type DashboardPages, type DashboardPart, type Figure, type InstitutionPart, type Jurisdiction } from './api';
+import { api, dashboardApi, type Bilingual, type DashboardPages, type DashboardPart, type Figure, type InstitutionPart, type Jurisdiction } from './api';
 import type { Lang, MessageKey } from './i18n';
 import { defaultJurisdiction, treeOrder } from './jurisdictions';
 import { formatFigure } from './format';
@@ -14,6 +14,8 @@ import { navigate, useLocation } from './router';
 import { TraceDrawer } from './TraceDrawer';
 import { ErrorBox, FormattedView, Loading } from './ui';
 import { useApi, type Loadable } from './useApi';
+
+export { Count, DataTable, Empty, type Column } from './table';
 
 /** The year shown when the URL names none and the jurisdiction has no dashboard year (else its latest). */
 export const DEFAULT_YEAR = 2025;
@@ -213,16 +215,32 @@ export function DashboardView<P extends DashboardPart>({
   );
 }
 
+/**
+ * A figure as a card shows it: `unitName` names what a count counts (人次 visits, 份 contracts, 名
+ * doctors …) where the unit alone would only say 个 / count.
+ */
+export interface ShownFigure extends Figure {
+  unitName?: Bilingual;
+  /** A line under the value (e.g. why a share has no value). */
+  note?: string;
+}
+
 /** One figure: label, value with its unit; a button that opens the trace when the figure has one. */
-export function FigureCard({ figure, view, small = false }: { figure: Figure; view: ViewContext; small?: boolean }) {
+export function FigureCard({ figure, view, small = false }: { figure: ShownFigure; view: ViewContext; small?: boolean }) {
   const { lang, t } = view;
-  const f = formatFigure(figure.value, figure.unit, t, lang);
+  const formatted = formatFigure(figure.value, figure.unit, t, lang);
+  const f = figure.unitName && formatted.unit ? { ...formatted, unit: figure.unitName[lang] } : formatted;
   const body = (
     <>
       <span className="figure-label">{figure.label[lang]}</span>
       <span className="figure-value">
         <FormattedView f={f} />
       </span>
+      {figure.note && (
+        <span className="figure-note muted" data-testid="figure-note">
+          {figure.note}
+        </span>
+      )}
     </>
   );
   const className = `figure${small ? ' figure-small' : ''}`;
@@ -241,7 +259,7 @@ export function FigureCard({ figure, view, small = false }: { figure: Figure; vi
   );
 }
 
-export function FigureCards({ figures, view }: { figures: readonly Figure[]; view: ViewContext }) {
+export function FigureCards({ figures, view }: { figures: readonly ShownFigure[]; view: ViewContext }) {
   if (figures.length === 0) return null;
   return (
     <div className="figures" data-testid="figures">
@@ -261,54 +279,6 @@ export function Panel({ title, note, wide = false, children, testId }: { title: 
         {note && <span className="panel-note muted">{note}</span>}
       </h2>
       {children}
-    </div>
-  );
-}
-
-/** The empty state of a table or list: said in words, never a blank box. */
-export function Empty() {
-  const { t } = useLang();
-  return (
-    <p className="empty muted" data-testid="empty">
-      {t('dash.noData')}
-    </p>
-  );
-}
-
-/** A column of a DataTable: its heading, whether it holds numbers (right-aligned), and its cell. */
-export interface Column<R> {
-  head: string;
-  num?: boolean;
-  cell: (row: R) => ReactNode;
-}
-
-/** A table of rows under column headings, or the empty state when there are none. */
-export function DataTable<R>({ rows, columns, rowKey, scroll = false, rowTestId }: { rows: readonly R[]; columns: ReadonlyArray<Column<R>>; rowKey: (row: R) => string; scroll?: boolean; rowTestId?: string }) {
-  if (rows.length === 0) return <Empty />;
-  return (
-    <div className={scroll ? 'table-wrap table-scroll' : 'table-wrap'}>
-      <table className="grid data-table">
-        <thead>
-          <tr>
-            {columns.map((c) => (
-              <th key={c.head} className={c.num ? 'num' : undefined}>
-                {c.head}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((r) => (
-            <tr key={rowKey(r)} data-testid={rowTestId}>
-              {columns.map((c) => (
-                <td key={c.head} className={c.num ? 'num' : undefined}>
-                  {c.cell(r)}
-                </td>
-              ))}
-            </tr>
-          ))}
-        </tbody>
-      </table>
     </div>
   );
 }

@@ -2,6 +2,7 @@
 import type { ApiError, Basis, ParamValue, Scale, Unit } from './api';
 import { formatNumber, formatValue, type Formatted } from './format';
 import { useLang } from './lang';
+import { DataTable } from './table';
 
 export function FormattedView({ f, testId }: { f: Formatted; testId?: string }) {
   return (
@@ -54,24 +55,15 @@ export function ScaleTable({ scale, unit }: { scale: Scale; unit: Unit }) {
   return (
     <div className="scale" data-testid="scale">
       <p className="muted">{t(`scale.${scale.type}`)}</p>
-      <table className="grid">
-        <thead>
-          <tr>
-            <th className="num">{t('scale.threshold', { unit: base ? t(`unit.${base}`) : '—' })}</th>
-            <th className="num">{t('scale.value', { unit: t(`unit.${unit}`) })}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {scale.brackets.map((b) => (
-            <tr key={b.threshold}>
-              <td className="num">{base ? <FormattedView f={formatNumber(b.threshold, base, t)} /> : b.threshold}</td>
-              <td className="num">
-                <FormattedView f={formatNumber(b.value, unit, t)} />
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <DataTable
+        rows={scale.brackets}
+        rowKey={(b) => String(b.threshold)}
+        className=""
+        columns={[
+          { head: t('scale.threshold', { unit: base ? t(`unit.${base}`) : '—' }), num: true, cell: (b) => (base ? <FormattedView f={formatNumber(b.threshold, base, t)} /> : b.threshold) },
+          { head: t('scale.value', { unit: t(`unit.${unit}`) }), num: true, cell: (b) => <FormattedView f={formatNumber(b.value, unit, t)} /> },
+        ]}
+      />
     </div>
   );
 }

@@ -4,7 +4,7 @@
  */
 import type { FindingsResponse } from '../api';
 import { Chart, type ChartOption } from '../Chart';
-import { DashboardView, Empty, Panel, scaled, type ViewContext } from '../dashboard';
+import { DashboardView, DataTable, Panel, scaled, type ViewContext } from '../dashboard';
 import { formatMoney, formatPlain, moneyAxis } from '../format';
 import { nameIn } from '../labels';
 
@@ -39,40 +39,20 @@ export function FindingsPage() {
               <Chart testId="chart-findings-rules" option={rulesOption(data, view)} height={300} />
             </Panel>
             <Panel title={t('findings.top', { n: data.findings.length })} wide>
-              {data.findings.length === 0 ? (
-                <Empty />
-              ) : (
-                <div className="table-wrap table-scroll">
-                  <table className="grid data-table">
-                    <thead>
-                      <tr>
-                        <th className="num">#</th>
-                        <th>{t('findings.rule')}</th>
-                        <th>{t('dash.institution')}</th>
-                        <th>{t('findings.person')}</th>
-                        <th className="num">{t('findings.amount')}</th>
-                        <th>{t('findings.dates')}</th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {data.findings.map((f) => (
-                        <tr key={f.seq} data-testid="finding-row">
-                          <td className="num">{f.seq}</td>
-                          <td data-testid="finding-rule" title={f.ruleId}>
-                            {f.ruleLabel ? f.ruleLabel[lang] : <code>{f.ruleId}</code>}
-                          </td>
-                          <td>{f.name ? nameIn(f.name, lang) : f.institutionId === null ? '—' : (view.names.get(f.institutionId) ?? f.institutionId)}</td>
-                          <td>
-                            <code>{f.personId ?? '—'}</code>
-                          </td>
-                          <td className="num">{formatMoney(f.amountFen, lang)}</td>
-                          <td>{f.firstDate === f.lastDate || f.lastDate === null ? (f.firstDate ?? '—') : `${f.firstDate ?? '…'} – ${f.lastDate}`}</td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
-                </div>
-              )}
+              <DataTable
+                rows={data.findings}
+                rowKey={(f) => String(f.seq)}
+                rowTestId="finding-row"
+                scroll
+                columns={[
+                  { head: '#', num: true, cell: (f) => f.seq },
+                  { head: t('findings.rule'), testId: 'finding-rule', title: (f) => f.ruleId, cell: (f) => (f.ruleLabel ? f.ruleLabel[lang] : <code>{f.ruleId}</code>) },
+                  { head: t('dash.institution'), cell: (f) => (f.name ? nameIn(f.name, lang) : f.institutionId === null ? '—' : (view.names.get(f.institutionId) ?? f.institutionId)) },
+                  { head: t('findings.person'), cell: (f) => <code>{f.personId ?? '—'}</code> },
+                  { head: t('findings.amount'), num: true, cell: (f) => formatMoney(f.amountFen, lang) },
+                  { head: t('findings.dates'), cell: (f) => (f.firstDate === f.lastDate || f.lastDate === null ? (f.firstDate ?? '—') : `${f.firstDate ?? '…'} – ${f.lastDate}`) },
+                ]}
+              />
             </Panel>
           </div>
         );

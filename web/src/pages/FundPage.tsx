@@ -4,7 +4,7 @@
  * by institution.
  */
 import { Chart, type ChartOption } from '../Chart';
-import { DashboardView, Empty, FigureCards, openTraceOf, Panel, scaled, traced, type ViewContext } from '../dashboard';
+import { Count, DashboardView, DataTable, FigureCards, openTraceOf, Panel, scaled, traced, type ViewContext } from '../dashboard';
 import { formatMoney, formatPlain, moneyAxis } from '../format';
 import { nameIn } from '../labels';
 import type { FundResponse } from '../api';
@@ -77,33 +77,15 @@ export function FundPage() {
               <Chart testId="chart-fund-out" option={outOption(data, view)} />
             </Panel>
             <Panel title={view.t('fund.outTable')} wide>
-              {data.outOfCounty.length === 0 ? (
-                <Empty />
-              ) : (
-                <div className="table-wrap">
-                  <table className="grid data-table">
-                    <thead>
-                      <tr>
-                        <th>{view.t('dash.institution')}</th>
-                        <th className="num">{view.t('fund.outFund')}</th>
-                        <th className="num">{view.t('fund.cases')}</th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {data.outOfCounty.map((r) => (
-                        <tr key={r.institutionId}>
-                          <td>{nameIn(r.name, view.lang)}</td>
-                          <td className="num">{formatMoney(r.fundFen, view.lang)}</td>
-                          <td className="num">
-                            {formatPlain(r.cases)}
-                            <span className="unit">{view.t('unit.cases')}</span>
-                          </td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
-                </div>
-              )}
+              <DataTable
+                rows={data.outOfCounty}
+                rowKey={(r) => r.institutionId}
+                columns={[
+                  { head: view.t('dash.institution'), cell: (r) => nameIn(r.name, view.lang) },
+                  { head: view.t('fund.outFund'), num: true, cell: (r) => formatMoney(r.fundFen, view.lang) },
+                  { head: view.t('fund.cases'), num: true, cell: (r) => <Count n={r.cases} unit={view.t('unit.cases')} /> },
+                ]}
+              />
             </Panel>
           </div>
         </>

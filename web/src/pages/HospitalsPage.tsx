@@ -5,7 +5,7 @@
  */
 import type { HospitalRow } from '../api';
 import { Chart, type ChartOption } from '../Chart';
-import { DashboardView, Empty, openTraceOf, Panel, scaled, traced, type ViewContext } from '../dashboard';
+import { Count, DashboardView, DataTable, openTraceOf, Panel, scaled, traced, type ViewContext } from '../dashboard';
 import { formatIndex, formatMoney, formatPlain, formatShare, moneyAxis } from '../format';
 import { careLevel, nameIn } from '../labels';
 
@@ -83,45 +83,24 @@ const index = (n: number | null) => (n === null ? '—' : formatIndex(n));
 
 function HospitalTable({ rows, view }: { rows: readonly HospitalRow[]; view: ViewContext }) {
   const { t, lang } = view;
-  if (rows.length === 0) return <Empty />;
   return (
-    <div className="table-wrap">
-      <table className="grid data-table">
-        <thead>
-          <tr>
-            <th>{t('dash.institution')}</th>
-            <th>{t('hospitals.level')}</th>
-            <th className="num">{t('hospitals.revenue')}</th>
-            <th className="num">{t('hospitals.drugShare')}</th>
-            <th className="num">{t('hospitals.serviceShare')}</th>
-            <th className="num">CMI</th>
-            <th className="num">{t('hospitals.costIndex')}</th>
-            <th className="num">{t('hospitals.timeIndex')}</th>
-            <th className="num">{t('hospitals.drgCases')}</th>
-            <th className="num">{t('hospitals.drgBalance')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {byRevenue(rows).map((r) => (
-            <tr key={r.id} data-testid="hospital-row">
-              <td>{nameIn(r.name, lang)}</td>
-              <td>{r.level === null ? '—' : careLevel(r.level, t)}</td>
-              <td className="num">{r.revenue.totalFen === null ? '—' : formatMoney(r.revenue.totalFen, lang)}</td>
-              <td className="num">{shareText(r.revenue.drugFen, r.revenue.totalFen)}</td>
-              <td className="num">{shareText(r.revenue.serviceFen, r.revenue.totalFen)}</td>
-              <td className="num">{index(r.cmi)}</td>
-              <td className="num">{index(r.costIndex)}</td>
-              <td className="num">{index(r.timeIndex)}</td>
-              <td className="num">
-                {formatPlain(r.drgCases)}
-                <span className="unit">{t('unit.cases')}</span>
-              </td>
-              <td className="num">{r.drgCases > 0 && r.drgPaymentFen !== null && r.drgChargesFen !== null ? formatMoney(r.drgPaymentFen - r.drgChargesFen, lang) : '—'}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      rows={byRevenue(rows)}
+      rowKey={(r) => r.id}
+      rowTestId="hospital-row"
+      columns={[
+        { head: t('dash.institution'), cell: (r) => nameIn(r.name, lang) },
+        { head: t('hospitals.level'), cell: (r) => (r.level === null ? '—' : careLevel(r.level, t)) },
+        { head: t('hospitals.revenue'), num: true, cell: (r) => (r.revenue.totalFen === null ? '—' : formatMoney(r.revenue.totalFen, lang)) },
+        { head: t('hospitals.drugShare'), num: true, cell: (r) => shareText(r.revenue.drugFen, r.revenue.totalFen) },
+        { head: t('hospitals.serviceShare'), num: true, cell: (r) => shareText(r.revenue.serviceFen, r.revenue.totalFen) },
+        { head: 'CMI', num: true, cell: (r) => index(r.cmi) },
+        { head: t('hospitals.costIndex'), num: true, cell: (r) => index(r.costIndex) },
+        { head: t('hospitals.timeIndex'), num: true, cell: (r) => index(r.timeIndex) },
+        { head: t('hospitals.drgCases'), num: true, cell: (r) => <Count n={r.drgCases} unit={t('unit.cases')} /> },
+        { head: t('hospitals.drgBalance'), num: true, cell: (r) => (r.drgCases > 0 && r.drgPaymentFen !== null && r.drgChargesFen !== null ? formatMoney(r.drgPaymentFen - r.drgChargesFen, lang) : '—') },
+      ]}
+    />
   );
 }
 

@@ -5,7 +5,7 @@
  */
 import type { IndicatorRow, IndicatorsResponse } from '../api';
 import { Chart, type ChartOption } from '../Chart';
-import { DashboardView, Empty, openTraceOf, Panel, withQuery, type ViewContext } from '../dashboard';
+import { DashboardView, DataTable, openTraceOf, Panel, withQuery, type ViewContext } from '../dashboard';
 import { formatFen, formatFigure, formatPlain } from '../format';
 import { directionOf, knownUnit } from '../labels';
 import type { Lang } from '../i18n';
@@ -131,47 +131,34 @@ function Met({ met, t }: { met: boolean | null; t: Translate }) {
 
 function IndicatorTable({ rows, view }: { rows: readonly IndicatorRow[]; view: ViewContext }) {
   const { t, lang } = view;
-  if (rows.length === 0) return <Empty />;
   return (
-    <div className="table-wrap">
-      <table className="grid data-table">
-        <thead>
-          <tr>
-            <th>{t('indicators.indicator')}</th>
-            <th>{t('indicators.set')}</th>
-            <th className="num">{t('indicators.actual')}</th>
-            <th className="num">{t('indicators.target')}</th>
-            <th>{t('indicators.status')}</th>
-            <th className="num">{t('indicators.fraction')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((r) => (
-            <tr key={r.id} data-testid="indicator-row">
-              <td>
-                {r.trace ? (
-                  <button type="button" className="link-button row-link" data-testid="indicator-trace" onClick={() => r.trace && view.openTrace(r.trace)}>
-                    {r.label[lang]}
-                  </button>
-                ) : (
-                  r.label[lang]
-                )}
-                {r.reason && <div className="muted step-note">{r.reason}</div>}
-              </td>
-              <td>{r.set ?? '—'}</td>
-              <td className="num">{formatIndicator(r.value, r.unit, r.factor, t, lang)}</td>
-              <td className="num">
-                {targetText(r, t, lang)}
-              </td>
-              <td>
-                <Met met={r.met} t={t} />
-              </td>
-              <td className="num muted">{r.numerator !== null && r.denominator !== null ? `${formatPlain(r.numerator)} / ${formatPlain(r.denominator)}` : '—'}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      rows={rows}
+      rowKey={(r) => r.id}
+      rowTestId="indicator-row"
+      columns={[
+        {
+          head: t('indicators.indicator'),
+          cell: (r) => (
+            <>
+              {r.trace ? (
+                <button type="button" className="link-button row-link" data-testid="indicator-trace" onClick={() => r.trace && view.openTrace(r.trace)}>
+                  {r.label[lang]}
+                </button>
+              ) : (
+                r.label[lang]
+              )}
+              {r.reason && <div className="muted step-note">{r.reason}</div>}
+            </>
+          ),
+        },
+        { head: t('indicators.set'), cell: (r) => r.set ?? '—' },
+        { head: t('indicators.actual'), num: true, cell: (r) => formatIndicator(r.value, r.unit, r.factor, t, lang) },
+        { head: t('indicators.target'), num: true, cell: (r) => targetText(r, t, lang) },
+        { head: t('indicators.status'), cell: (r) => <Met met={r.met} t={t} /> },
+        { head: t('indicators.fraction'), num: true, className: () => 'muted', cell: (r) => (r.numerator !== null && r.denominator !== null ? `${formatPlain(r.numerator)} / ${formatPlain(r.denominator)}` : '—') },
+      ]}
+    />
   );
 }
 

@@ -4,7 +4,7 @@
  */
 import type { PricesResponse } from '../api';
 import { Chart, type ChartOption } from '../Chart';
-import { DashboardView, DataTable, Empty, FigureCards, openTraceOf, Panel, scaled, traced, type ViewContext } from '../dashboard';
+import { DashboardView, DataTable, FigureCards, openTraceOf, Panel, scaled, traced, type ViewContext } from '../dashboard';
 import { formatFen, formatMoney, formatPlain, formatShare, moneyAxis } from '../format';
 import { careLevel, nameIn, serviceCategory } from '../labels';
 
@@ -67,38 +67,26 @@ export function PricesPage() {
                 <Chart testId="chart-price-impact" option={impactOption(data, view)} height={Math.max(280, Math.min(TOP, data.items.length) * 20 + 50)} onClick={openTraceOf(view)} clickable={data.impact.some((i) => i.trace)} />
               </Panel>
               <Panel title={t('prices.proposal')} wide>
-                {data.items.length === 0 ? (
-                  <Empty />
-                ) : (
-                  <div className="table-wrap table-scroll">
-                    <table className="grid data-table">
-                      <thead>
-                        <tr>
-                          <th>{t('prices.service')}</th>
-                          <th>{t('hospitals.level')}</th>
-                          <th>{t('prices.category')}</th>
-                          <th className="num">{t('prices.old')}</th>
-                          <th className="num">{t('prices.new')}</th>
-                          <th className="num">{t('prices.changeRate')}</th>
-                        </tr>
-                      </thead>
-                      <tbody>
-                        {data.items.map((i) => (
-                          <tr key={`${i.serviceId}|${i.level}`}>
-                            <td>
-                              {nameIn(i.name, lang)} <code className="muted">{i.serviceId}</code>
-                            </td>
-                            <td>{careLevel(i.level, t)}</td>
-                            <td>{serviceCategory(i.category, t)}</td>
-                            <td className="num">{formatFen(i.oldFen)}</td>
-                            <td className="num">{formatFen(i.newFen)}</td>
-                            <td className={`num ${(i.changeRate ?? 0) >= 0 ? 'up' : 'down'}`}>{i.changeRate === null ? '—' : formatShare(i.changeRate)}</td>
-                          </tr>
-                        ))}
-                      </tbody>
-                    </table>
-                  </div>
-                )}
+                <DataTable
+                  rows={data.items}
+                  rowKey={(i) => `${i.serviceId}|${i.level}`}
+                  scroll
+                  columns={[
+                    {
+                      head: t('prices.service'),
+                      cell: (i) => (
+                        <>
+                          {nameIn(i.name, lang)} <code className="muted">{i.serviceId}</code>
+                        </>
+                      ),
+                    },
+                    { head: t('hospitals.level'), cell: (i) => careLevel(i.level, t) },
+                    { head: t('prices.category'), cell: (i) => serviceCategory(i.category, t) },
+                    { head: t('prices.old'), num: true, cell: (i) => formatFen(i.oldFen) },
+                    { head: t('prices.new'), num: true, cell: (i) => formatFen(i.newFen) },
+                    { head: t('prices.changeRate'), num: true, className: (i) => ((i.changeRate ?? 0) >= 0 ? 'up' : 'down'), cell: (i) => (i.changeRate === null ? '—' : formatShare(i.changeRate)) },
+                  ]}
+                />
               </Panel>
               <Panel title={t('prices.impactTable')} wide>
                 <DataTable

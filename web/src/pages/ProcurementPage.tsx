@@ -4,7 +4,7 @@
  */
 import type { ProcurementResponse } from '../api';
 import { Chart, type ChartOption } from '../Chart';
-import { DashboardView, Empty, FigureCards, openTraceOf, Panel, scaled, traced, type ViewContext } from '../dashboard';
+import { Count, DashboardView, DataTable, FigureCards, openTraceOf, Panel, scaled, traced, type ViewContext } from '../dashboard';
 import { formatMoney, formatPlain, formatShare, moneyAxis } from '../format';
 import { nameIn } from '../labels';
 
@@ -40,44 +40,22 @@ function savingsOption(data: ProcurementResponse, view: ViewContext): ChartOptio
 
 function ProductTable({ data, view }: { data: ProcurementResponse; view: ViewContext }) {
   const { t, lang } = view;
-  if (data.products.length === 0) return <Empty />;
   return (
-    <div className="table-wrap">
-      <table className="grid data-table">
-        <thead>
-          <tr>
-            <th>{t('procurement.product')}</th>
-            <th>{t('procurement.batch')}</th>
-            <th className="num">{t('procurement.agreed')}</th>
-            <th className="num">{t('procurement.purchased')}</th>
-            <th className="num">{t('procurement.completion')}</th>
-            <th className="num">{t('procurement.timeProgress')}</th>
-            <th className="num">{t('procurement.saving')}</th>
-            <th>{t('procurement.alert')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {data.products.map((p) => (
-            <tr key={`${p.batch}|${p.id}`} className={p.alert ? 'row-alert' : undefined}>
-              <td>{nameIn(p.name, lang)}</td>
-              <td>{p.batch}</td>
-              <td className="num">
-                {formatPlain(p.agreedQty)}
-                <span className="unit">{t('unit.minUnits')}</span>
-              </td>
-              <td className="num">
-                {formatPlain(p.purchasedQty)}
-                <span className="unit">{t('unit.minUnits')}</span>
-              </td>
-              <td className="num">{p.completion === null ? '—' : formatShare(p.completion)}</td>
-              <td className="num">{p.timeProgress === null ? '—' : formatShare(p.timeProgress)}</td>
-              <td className="num">{formatMoney(p.savingFen, lang)}</td>
-              <td>{p.alert ? <span className="badge badge-alert">{p.alerts ? t('procurement.behindN', { n: p.alerts }) : t('procurement.behind')}</span> : null}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      rows={data.products}
+      rowKey={(p) => `${p.batch}|${p.id}`}
+      rowClass={(p) => (p.alert ? 'row-alert' : undefined)}
+      columns={[
+        { head: t('procurement.product'), cell: (p) => nameIn(p.name, lang) },
+        { head: t('procurement.batch'), cell: (p) => p.batch },
+        { head: t('procurement.agreed'), num: true, cell: (p) => <Count n={p.agreedQty} unit={t('unit.minUnits')} /> },
+        { head: t('procurement.purchased'), num: true, cell: (p) => <Count n={p.purchasedQty} unit={t('unit.minUnits')} /> },
+        { head: t('procurement.completion'), num: true, cell: (p) => (p.completion === null ? '—' : formatShare(p.completion)) },
+        { head: t('procurement.timeProgress'), num: true, cell: (p) => (p.timeProgress === null ? '—' : formatShare(p.timeProgress)) },
+        { head: t('procurement.saving'), num: true, cell: (p) => formatMoney(p.savingFen, lang) },
+        { head: t('procurement.alert'), cell: (p) => (p.alert ? <span className="badge badge-alert">{p.alerts ? t('procurement.behindN', { n: p.alerts }) : t('procurement.behind')}</span> : null) },
+      ]}
+    />
   );
 }
 

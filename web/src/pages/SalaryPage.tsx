@@ -4,7 +4,7 @@
  */
 import type { SalaryResponse } from '../api';
 import { Chart, type ChartOption } from '../Chart';
-import { DashboardView, Empty, FigureCards, openTraceOf, Panel, scaled, type ViewContext } from '../dashboard';
+import { Count, DashboardView, DataTable, FigureCards, openTraceOf, Panel, scaled, type ViewContext } from '../dashboard';
 import { careLevel, nameIn } from '../labels';
 import { formatMoney, formatPlain, moneyAxis } from '../format';
 
@@ -61,41 +61,19 @@ export function SalaryPage() {
                 <Chart testId="chart-salary-distribution" option={distributionOption(data, view)} height={300} />
               </Panel>
               <Panel title={t('salary.table')} wide>
-                {data.institutions.length === 0 ? (
-                  <Empty />
-                ) : (
-                  <div className="table-wrap">
-                    <table className="grid data-table">
-                      <thead>
-                        <tr>
-                          <th>{t('dash.institution')}</th>
-                          <th>{t('salary.tier')}</th>
-                          <th className="num">{t('salary.msr')}</th>
-                          <th className="num">{t('salary.budget')}</th>
-                          <th className="num">{t('salary.paid')}</th>
-                          <th className="num">{t('salary.staff')}</th>
-                          <th className="num">{t('salary.leaders')}</th>
-                        </tr>
-                      </thead>
-                      <tbody>
-                        {data.institutions.map((r) => (
-                          <tr key={r.id}>
-                            <td>{nameIn(r.name, lang)}</td>
-                            <td>{careLevel(r.tier, t)}</td>
-                            <td className="num">{formatMoney(r.msrFen, lang)}</td>
-                            <td className="num">{formatMoney(r.budgetFen, lang)}</td>
-                            <td className="num">{formatMoney(r.paidFen, lang)}</td>
-                            <td className="num">
-                              {formatPlain(r.staff)}
-                              <span className="unit">{t('unit.persons')}</span>
-                            </td>
-                            <td className="num">{formatMoney(r.leadersFen, lang)}</td>
-                          </tr>
-                        ))}
-                      </tbody>
-                    </table>
-                  </div>
-                )}
+                <DataTable
+                  rows={data.institutions}
+                  rowKey={(r) => r.id}
+                  columns={[
+                    { head: t('dash.institution'), cell: (r) => nameIn(r.name, lang) },
+                    { head: t('salary.tier'), cell: (r) => careLevel(r.tier, t) },
+                    { head: t('salary.msr'), num: true, cell: (r) => formatMoney(r.msrFen, lang) },
+                    { head: t('salary.budget'), num: true, cell: (r) => formatMoney(r.budgetFen, lang) },
+                    { head: t('salary.paid'), num: true, cell: (r) => formatMoney(r.paidFen, lang) },
+                    { head: t('salary.staff'), num: true, cell: (r) => <Count n={r.staff} unit={t('unit.persons')} /> },
+                    { head: t('salary.leaders'), num: true, cell: (r) => formatMoney(r.leadersFen, lang) },
+                  ]}
+                />
               </Panel>
             </div>
           </>
