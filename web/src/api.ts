@@ -455,7 +455,8 @@ export interface FamilyDoctorsResponse {
   coverage: { overall: Share; anyPriority?: Share; byGroup: Record<string, Share>; trace?: Trace };
   fulfilment: { overall?: Share; share?: Share; delivered?: number; promised?: number; byService: Record<string, Share | { promised: number; delivered: number }> };
   ownTeamVisitShare: Share;
-  renewal?: Share;
+  /** Contracts of the year before renewed this year (when the build measures it), with the counts where given. */
+  renewal?: Share & { renewed?: number; new?: number; lapsed?: number };
   teams: Array<{ id: string; name?: Name; nameZh?: string; nameEn?: string; institutionId: string; members: number | unknown[]; gaps: unknown[]; contracts: number; paymentFen: number; perCapitaFen: number | null }>;
   payments: { totalFen: number; trace?: Trace };
   fee: { annualFen?: number; totalFen?: number; insuranceFen: number; personalFen: number; publicHealthFen: number; trace?: Trace };
@@ -508,9 +509,11 @@ export interface NetworkStaffMember {
 const networkBase = (jurisdiction: string) => `/api/network/${encodeURIComponent(jurisdiction)}`;
 
 export const networkApi = {
-  referrals: (jurisdiction: string, q: { institution: string; box: 'inbox' | 'outbox'; state: ReferralState | null; limit: number; offset: number }) => {
+  /** An institution's inbox or outbox; `year`: only the referrals requested in it (China time). */
+  referrals: (jurisdiction: string, q: { institution: string; box: 'inbox' | 'outbox'; state: ReferralState | null; year?: number | null; limit: number; offset: number }) => {
     const params = new URLSearchParams({ institution: q.institution, box: q.box, limit: String(q.limit), offset: String(q.offset) });
     if (q.state) params.set('state', q.state);
+    if (q.year !== undefined && q.year !== null) params.set('year', String(q.year));
     return getJson<ReferralBox>(`${networkBase(jurisdiction)}/referrals?${params.toString()}`);
   },
   staff: (jurisdiction: string, institution: string) => getJson<{ institution: string; staff: NetworkStaffMember[] }>(`${networkBase(jurisdiction)}/staff?institution=${encodeURIComponent(institution)}`),

@@ -5,12 +5,14 @@
  */
 import { networkApi, type FamilyDoctorsResponse, type Share, type Trace } from '../../api';
 import { Chart, type ChartOption } from '../../Chart';
-import { Empty, FigureCards, Panel, type ViewContext } from '../../dashboard';
+import { Count, DataTable, FigureCards, Panel, type ShownFigure, type ViewContext } from '../../dashboard';
 import { formatMoney, formatPlain, formatShare } from '../../format';
 import { nameIn } from '../../labels';
 import { useApi } from '../../useApi';
 import { NetworkLoaded, type NetworkContext } from './shared';
 import { coded, figure } from './codes';
+
+type Team = FamilyDoctorsResponse['teams'][number];
 
 const pct = (s: Share | undefined) => (s?.value === null || s?.value === undefined ? '-' : Math.round(s.value * 10000) / 100);
 
@@ -34,7 +36,7 @@ function coverageOption(d: FamilyDoctorsResponse, view: ViewContext): ChartOptio
 function servicesOption(d: FamilyDoctorsResponse, view: ViewContext): ChartOption {
   const { t } = view;
   const rows = Object.entries(d.fulfilment.byService).map(([k, v]) => [k, served(v)] as const).filter(([, v]) => v.promised > 0);
-  const unit = t('unit.count');
+  const unit = t('unit.services');
   return {
     tooltip: { trigger: 'axis', valueFormatter: (v) => `${formatPlain(Number(v))} ${unit}` },
     legend: { top: 0 },
@@ -46,6 +48,19 @@ function servicesOption(d: FamilyDoctorsResponse, view: ViewContext): ChartOptio
       { type: 'bar', name: t('network.family.delivered'), data: rows.map(([, v]) => v.delivered) },
     ],
   };
+}
+
+/**
+ * The renewal of last year's contracts, when the build measures it: its share, the counts under it
+ * where given, or — without contracts to renew — why it has no value.
+ */
+function renewalFigure(d: FamilyDoctorsResponse, view: ViewContext): ShownFigure | null {
+  const r = d.renewal;
+  if (!r) return null;
+  const f = figure('renewal', 'network.family.renewal', r.value, 'ratio');
+  const counts = r.renewed !== undefined && r.new !== undefined && r.lapsed !== undefined ? view.t('network.family.renewalCounts', { renewed: formatPlain(r.renewed), new: formatPlain(r.new), lapsed: formatPlain(r.lapsed) }) : undefined;
+  const note = r.value === null ? (r.reason ?? undefined) : counts;
+  return note ? { ...f, note } : f;
 }
 
 export function FamilyDoctorsTab({ ctx, register }: { ctx: NetworkContext; register: (id: string, trace: Trace | undefined) => string | undefined }) {
@@ -63,6 +78,7 @@ export function FamilyDoctorsTab({ ctx, register }: { ctx: NetworkContext; regis
           ...(d.coverage.anyPriority ? [figure('any_priority', 'network.family.anyPriority', d.coverage.anyPriority.value, 'ratio', coverage)] : []),
           figure('own_team', 'network.family.ownTeam', d.ownTeamVisitShare.value, 'ratio'),
           figure('fulfilment', 'network.family.fulfilment', fulfilment?.value, 'ratio'),
+          ...[renewalFigure(d, view)].filter((f): f is ShownFigure => f !== null),
           figure('payments', 'network.family.payments', d.payments.totalFen, 'fen', register('family.payments', d.payments.trace)),
           figure('fee', 'network.family.fee', fee, 'fen', register('family.fee', d.fee.trace)),
         ];
@@ -80,42 +96,19 @@ export function FamilyDoctorsTab({ ctx, register }: { ctx: NetworkContext; regis
                 <Chart testId="chart-family-services" option={servicesOption(d, view)} />
               </Panel>
               <Panel title={t('network.family.teams')} wide>
-                {d.teams.length === 0 ? (
-                  <Empty />
-                ) : (
-                  <div className="table-wrap">
-                    <table className="grid data-table">
-                      <thead>
-                        <tr>
-                          <th>{t('network.family.team')}</th>
-                          <th className="num">{t('network.family.members')}</th>
-                          <th>{t('network.family.gaps')}</th>
-                          <th className="num">{t('network.family.contracts')}</th>
-                          <th className="num">{t('network.family.payment')}</th>
-                          <th className="num">{t('network.family.perCapita')}</th>
-                        </tr>
-                      </thead>
-                      <tbody>
-                        {d.teams.map((team) => (
-                          <tr key={team.id} data-testid="team-row">
-                            <td>{team.name ? nameIn(team.name, lang) : ((lang === 'zh' ? team.nameZh : team.nameEn) ?? team.id)}</td>
-                            <td className="num">
-                              {formatPlain(Array.isArray(team.members) ? team.members.length : team.members)}
-                              <span className="unit">{t('unit.persons')}</span>
-                            </td>
-                            <td>{team.gaps.length === 0 ? '—' : team.gaps.map((g) => (typeof g === 'string' ? g : JSON.stringify(g))).join(', ')}</td>
-                            <td className="num">
-                              {formatPlain(team.contracts)}
-                              <span className="unit">{t('unit.persons')}</span>
-                            </td>
-                            <td className="num">{formatMoney(team.paymentFen, lang)}</td>
-                            <td className="num">{team.perCapitaFen === null ? '—' : formatMoney(team.perCapitaFen, lang)}</td>
-                          </tr>
-                        ))}
-                      </tbody>
-                    </table>
-                  </div>
-                )}
+                <DataTable
+                  rows={d.teams}
+                  rowKey={(team: Team) => team.id}
+                  rowTestId="team-row"
+                  columns={[
+                    { head: t('network.family.team'), cell: (team) => (team.name ? nameIn(team.name, lang) : ((lang === 'zh' ? team.nameZh : team.nameEn) ?? team.id)) },
+                    { head: t('network.family.members'), num: true, cell: (team) => <Count n={Array.isArray(team.members) ? team.members.length : team.members} unit={t('unit.persons')} /> },
+                    { head: t('network.family.gaps'), cell: (team) => (team.gaps.length === 0 ? '—' : team.gaps.map((g) => (typeof g === 'string' ? g : JSON.stringify(g))).join(', ')) },
+                    { head: t('network.family.contracts'), num: true, cell: (team) => <Count n={team.contracts} unit={t('unit.contracts')} /> },
+                    { head: t('network.family.payment'), num: true, cell: (team) => formatMoney(team.paymentFen, lang) },
+                    { head: t('network.family.perCapita'), num: true, cell: (team) => (team.perCapitaFen === null ? '—' : formatMoney(team.perCapitaFen, lang)) },
+                  ]}
+                />
               </Panel>
             </div>
           </>

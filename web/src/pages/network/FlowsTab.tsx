@@ -6,11 +6,11 @@
  */
 import { networkApi, type AlertsResponse, type FlowsResponse } from '../../api';
 import { Chart, type ChartOption } from '../../Chart';
-import { Empty, FigureCards, Panel, type ViewContext } from '../../dashboard';
+import { Count, DataTable, FigureCards, Panel, type ViewContext } from '../../dashboard';
 import { formatPlain } from '../../format';
 import { useApi } from '../../useApi';
 import { NetworkLoaded, type NetworkContext } from './shared';
-import { figure } from './codes';
+import { counted } from './codes';
 
 const COLORS: Record<string, string> = { village: '#2f7d4f', township: '#5b8ff9', county: '#1f5f8b', out_of_county: '#c2410c', self: '#9a6b00' };
 
@@ -19,10 +19,19 @@ function labelOf(data: FlowsResponse, id: string, view: ViewContext): string {
   return node ? node.label[view.lang] : id;
 }
 
+type Link = FlowsResponse['links'][number];
+
+/** What a flow counts: referrals, or admissions without one (the self-referred link). */
+const linkUnit = (l: { kind?: string; source?: string }, view: ViewContext) => view.t(l.kind === 'self_referred' || l.source === 'self' ? 'unit.admissions' : 'unit.referrals');
+
 /** Each level twice — as sender (left) and receiver (right) — so flows both ways draw without a cycle. */
 function sankeyOption(data: FlowsResponse, view: ViewContext): ChartOption {
-  const unit = view.t('unit.referrals');
   const links = data.links.filter((l) => l.value > 0);
+  // A node's total counts referrals, admissions without one, or both (the out-of-county receiver).
+  const nodeUnit = (key: string) => {
+    const kinds = new Set(links.filter((l) => key === `from:${l.source}` || key === `to:${l.target}`).map((l) => linkUnit(l, view)));
+    return kinds.size === 1 ? [...kinds][0] : view.t('unit.patients');
+  };
   const used = new Set(links.flatMap((l) => [`from:${l.source}`, `to:${l.target}`]));
   const name = (key: string) => labelOf(data, key.slice(key.indexOf(':') + 1), view);
   return {
@@ -31,7 +40,9 @@ function sankeyOption(data: FlowsResponse, view: ViewContext): ChartOption {
       trigger: 'item',
       formatter: (p) => {
         const item = p as unknown as { dataType?: string; name: string; value: number; data: { source?: string; target?: string } };
-        return item.dataType === 'edge' ? `${name(item.data.source ?? '')} → ${name(item.data.target ?? '')}: ${formatPlain(item.value)} ${unit}` : `${name(item.name)}: ${formatPlain(item.value)} ${unit}`;
+        if (item.dataType !== 'edge') return `${name(item.name)}: ${formatPlain(item.value)} ${nodeUnit(item.name)}`;
+        const source = item.data.source ?? '';
+        return `${name(source)} → ${name(item.data.target ?? '')}: ${formatPlain(item.value)} ${linkUnit({ source: source.slice(source.indexOf(':') + 1) }, view)}`;
       },
     },
     series: [
@@ -60,36 +71,19 @@ function AlertsPanel({ data, view }: { data: AlertsResponse; view: ViewContext }
   const { t, lang } = view;
   return (
     <Panel title={t('network.alerts.title', { n: formatPlain(data.total) })} note={data.total > data.alerts.length ? t('network.alerts.first', { n: data.alerts.length }) : undefined} wide>
-      {data.alerts.length === 0 ? (
-        <Empty />
-      ) : (
-        <div className="table-wrap table-scroll">
-          <table className="grid data-table">
-            <thead>
-              <tr>
-                <th>{t('network.alerts.date')}</th>
-                <th>{t('network.person')}</th>
-                <th>{t('network.disease')}</th>
-                <th>{t('network.alerts.institution')}</th>
-                <th>{t('network.alerts.message')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.alerts.map((a) => (
-                <tr key={a.encounterId} data-testid="alert-row">
-                  <td>{a.date}</td>
-                  <td>
-                    <code>{a.personId}</code>
-                  </td>
-                  <td>{a.disease ? a.disease[lang] : a.diseaseId}</td>
-                  <td>{view.names.get(a.institutionId) ?? a.institutionId}</td>
-                  <td className="wrap">{a.message[lang]}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <DataTable
+        rows={data.alerts}
+        rowKey={(a) => a.encounterId}
+        rowTestId="alert-row"
+        scroll
+        columns={[
+          { head: t('network.alerts.date'), cell: (a) => a.date },
+          { head: t('network.person'), cell: (a) => <code>{a.personId}</code> },
+          { head: t('network.disease'), cell: (a) => (a.disease ? a.disease[lang] : a.diseaseId) },
+          { head: t('network.alerts.institution'), cell: (a) => view.names.get(a.institutionId) ?? a.institutionId },
+          { head: t('network.alerts.message'), className: () => 'wrap', cell: (a) => a.message[lang] },
+        ]}
+      />
     </Panel>
   );
 }
@@ -103,10 +97,10 @@ export function FlowsTab({ ctx }: { ctx: NetworkContext }) {
     <NetworkLoaded data={data}>
       {(d) => {
         const figures = [
-          figure('referrals', 'network.flows.referrals', d.totals.referrals, 'count'),
-          figure('out_of_county', 'network.flows.outOfCounty', d.totals.outOfCountyAdmissions, 'count'),
-          figure('referred_out', 'network.flows.referredOut', d.totals.referredOutOfCounty, 'count'),
-          figure('self_out', 'network.flows.selfOut', d.totals.selfReferredOutOfCounty, 'count'),
+          counted('referrals', 'network.flows.referrals', d.totals.referrals, 'referrals'),
+          counted('out_of_county', 'network.flows.outOfCounty', d.totals.outOfCountyAdmissions, 'admissions'),
+          counted('referred_out', 'network.flows.referredOut', d.totals.referredOutOfCounty, 'admissions'),
+          counted('self_out', 'network.flows.selfOut', d.totals.selfReferredOutOfCounty, 'admissions'),
         ];
         return (
           <>
@@ -116,43 +110,31 @@ export function FlowsTab({ ctx }: { ctx: NetworkContext }) {
                 <Chart testId="chart-flows" option={sankeyOption(d, view)} height={360} />
               </Panel>
               <Panel title={t('network.flows.table')} wide>
-                {d.links.length === 0 ? (
-                  <Empty />
-                ) : (
-                  <div className="table-wrap">
-                    <table className="grid data-table">
-                      <thead>
-                        <tr>
-                          <th>{t('network.flows.from')}</th>
-                          <th>{t('network.flows.to')}</th>
-                          <th>{t('network.direction')}</th>
-                          <th className="num">{t('network.flows.value')}</th>
-                          <th className="num">{t('network.flows.notCompleted')}</th>
-                        </tr>
-                      </thead>
-                      <tbody>
-                        {d.links.map((l) => {
-                          const nc = l.notCompleted ?? {};
-                          return (
-                            <tr key={`${l.source}>${l.target}>${l.direction ?? ''}>${l.kind}`} data-testid="flow-row">
-                              <td>{labelOf(d, l.source, view)}</td>
-                              <td>{labelOf(d, l.target, view)}</td>
-                              <td>{l.kind === 'referral' ? t(l.direction === 'down' ? 'network.direction.down' : 'network.direction.up') : t('network.flows.self')}</td>
-                              <td className="num">
-                                {formatPlain(l.value)}
-                                <span className="unit">{t('unit.referrals')}</span>
-                              </td>
-                              <td className="num">
-                                {l.kind === 'referral' ? `${formatPlain(nc.declined ?? 0)} / ${formatPlain(nc.cancelled ?? 0)} / ${formatPlain(nc.expired ?? 0)} / ${formatPlain(nc.open ?? 0)}` : '—'}
-                                {l.kind === 'referral' && <span className="unit">{t('unit.referrals')}</span>}
-                              </td>
-                            </tr>
-                          );
-                        })}
-                      </tbody>
-                    </table>
-                  </div>
-                )}
+                <DataTable
+                  rows={d.links}
+                  rowKey={(l: Link) => `${l.source}>${l.target}>${l.direction ?? ''}>${l.kind}`}
+                  rowTestId="flow-row"
+                  columns={[
+                    { head: t('network.flows.from'), cell: (l) => labelOf(d, l.source, view) },
+                    { head: t('network.flows.to'), cell: (l) => labelOf(d, l.target, view) },
+                    { head: t('network.direction'), cell: (l) => (l.kind === 'referral' ? t(l.direction === 'down' ? 'network.direction.down' : 'network.direction.up') : t('network.flows.self')) },
+                    { head: t('network.flows.value'), num: true, cell: (l) => <Count n={l.value} unit={linkUnit(l, view)} /> },
+                    {
+                      head: t('network.flows.notCompleted'),
+                      num: true,
+                      cell: (l) => {
+                        if (l.kind !== 'referral') return '—';
+                        const nc = l.notCompleted ?? {};
+                        return (
+                          <>
+                            {`${formatPlain(nc.declined ?? 0)} / ${formatPlain(nc.cancelled ?? 0)} / ${formatPlain(nc.expired ?? 0)} / ${formatPlain(nc.open ?? 0)}`}
+                            <span className="unit">{t('unit.referrals')}</span>
+                          </>
+                        );
+                      },
+                    },
+                  ]}
+                />
               </Panel>
               {alerts?.state === 'ok' && <AlertsPanel data={alerts.data} view={view} />}
             </div>

@@ -5,11 +5,11 @@
  */
 import { networkApi, type RemoteResponse, type Trace, type TurnaroundRow } from '../../api';
 import { Chart, type ChartOption } from '../../Chart';
-import { Empty, FigureCards, Panel, type ViewContext } from '../../dashboard';
+import { Count, DataTable, FigureCards, Panel, type ViewContext } from '../../dashboard';
 import { formatIndex, formatPlain, formatShare } from '../../format';
 import { useApi } from '../../useApi';
 import { NetworkLoaded, type NetworkContext } from './shared';
-import { coded, figure } from './codes';
+import { coded, counted, figure } from './codes';
 
 const hours = (h: number | null) => (h === null ? '-' : Math.round(h * 10) / 10);
 
@@ -53,6 +53,16 @@ function seriesOption(d: RemoteResponse, view: ViewContext): ChartOption {
   };
 }
 
+/** Hours in a table cell (two decimals), a dash when there are none. */
+function Hours({ h, unit }: { h: number | null; unit: string }) {
+  return (
+    <>
+      {h === null ? '—' : formatIndex(h)}
+      <span className="unit">{unit}</span>
+    </>
+  );
+}
+
 export function RemoteTab({ ctx, register }: { ctx: NetworkContext; register: (id: string, trace: Trace | undefined) => string | undefined }) {
   const { jurisdiction, year, view } = ctx;
   const { t } = view;
@@ -64,10 +74,10 @@ export function RemoteTab({ ctx, register }: { ctx: NetworkContext; register: (i
         const trace = register('remote.turnaround', d.turnaround.trace);
         const within = (r: TurnaroundRow) => r.withinLimit ?? r.onTime;
         const figures = [
-          figure('sessions', 'network.remote.sessionsTotal', d.sessions.total, 'count'),
+          counted('sessions', 'network.remote.sessionsTotal', d.sessions.total, 'sessions'),
           ...(all
             ? [
-                figure('requests', 'network.remote.requests', all.requests, 'count', trace),
+                counted('requests', 'network.remote.requests', all.requests, 'requests', trace),
                 figure('median', 'network.remote.median', all.medianHours === null ? null : Math.round(all.medianHours * 10) / 10, 'hours', trace),
                 figure('p90', 'network.remote.p90', all.p90Hours === null ? null : Math.round(all.p90Hours * 10) / 10, 'hours', trace),
                 figure('within_limit', 'network.remote.withinLimit', within(all)?.value, 'ratio', trace),
@@ -87,45 +97,26 @@ export function RemoteTab({ ctx, register }: { ctx: NetworkContext; register: (i
                 <Chart testId="chart-remote-series" option={seriesOption(d, view)} />
               </Panel>
               <Panel title={t('network.remote.turnaround')} wide>
-                {rows.length === 0 ? (
-                  <Empty />
-                ) : (
-                  <div className="table-wrap">
-                    <table className="grid data-table">
-                      <thead>
-                        <tr>
-                          <th>{t('network.remote.kind')}</th>
-                          <th className="num">{t('network.remote.requests')}</th>
-                          <th className="num">{t('network.remote.reported')}</th>
-                          <th className="num">{t('network.remote.median')}</th>
-                          <th className="num">{t('network.remote.p90')}</th>
-                          <th className="num">{t('network.remote.withinLimit')}</th>
-                        </tr>
-                      </thead>
-                      <tbody>
-                        {rows.map(([k, r]) => {
-                          const w = within(r);
-                          return (
-                            <tr key={k} data-testid="remote-row">
-                              <td>{coded('network.remote.kind', k, t)}</td>
-                              <td className="num">{formatPlain(r.requests)}</td>
-                              <td className="num">{formatPlain(r.reported)}</td>
-                              <td className="num">
-                                {r.medianHours === null ? '—' : formatIndex(r.medianHours)}
-                                <span className="unit">{t('unit.hours')}</span>
-                              </td>
-                              <td className="num">
-                                {r.p90Hours === null ? '—' : formatIndex(r.p90Hours)}
-                                <span className="unit">{t('unit.hours')}</span>
-                              </td>
-                              <td className="num">{w?.value === null || w?.value === undefined ? '—' : `${formatShare(w.value)} (${formatPlain(w.numerator)}/${formatPlain(w.denominator)})`}</td>
-                            </tr>
-                          );
-                        })}
-                      </tbody>
-                    </table>
-                  </div>
-                )}
+                <DataTable
+                  rows={rows}
+                  rowKey={([k]) => k}
+                  rowTestId="remote-row"
+                  columns={[
+                    { head: t('network.remote.kind'), cell: ([k]) => coded('network.remote.kind', k, t) },
+                    { head: t('network.remote.requests'), num: true, cell: ([, r]) => <Count n={r.requests} unit={t('unit.requests')} /> },
+                    { head: t('network.remote.reported'), num: true, cell: ([, r]) => <Count n={r.reported} unit={t('unit.requests')} /> },
+                    { head: t('network.remote.median'), num: true, cell: ([, r]) => <Hours h={r.medianHours} unit={t('unit.hours')} /> },
+                    { head: t('network.remote.p90'), num: true, cell: ([, r]) => <Hours h={r.p90Hours} unit={t('unit.hours')} /> },
+                    {
+                      head: t('network.remote.withinLimit'),
+                      num: true,
+                      cell: ([, r]) => {
+                        const w = within(r);
+                        return w?.value === null || w?.value === undefined ? '—' : `${formatShare(w.value)} (${formatPlain(w.numerator)}/${formatPlain(w.denominator)})`;
+                      },
+                    },
+                  ]}
+                />
               </Panel>
             </div>
           </>

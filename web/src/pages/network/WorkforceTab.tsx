@@ -5,16 +5,16 @@
  */
 import { networkApi, type Trace, type WorkforceResponse } from '../../api';
 import { Chart, type ChartOption } from '../../Chart';
-import { DataTable, Empty, FigureCards, Panel, type ViewContext } from '../../dashboard';
+import { Count, DataTable, FigureCards, Panel, type ViewContext } from '../../dashboard';
 import { formatMoney, formatPlain } from '../../format';
 import { useApi } from '../../useApi';
 import { NetworkLoaded, type NetworkContext } from './shared';
-import { coded, figure } from './codes';
+import { coded, counted, figure } from './codes';
 
 const SUBSIDY_ROWS = 50;
 
 function countOption(labels: string[], counts: number[], name: string, view: ViewContext): ChartOption {
-  const unit = view.t('unit.persons');
+  const unit = view.t('unit.doctors');
   return {
     tooltip: { trigger: 'axis', valueFormatter: (v) => `${formatPlain(Number(v))} ${unit}` },
     grid: { left: 8, right: 16, top: 28, bottom: 8, containLabel: true },
@@ -35,11 +35,11 @@ export function WorkforceTab({ ctx, register }: { ctx: NetworkContext; register:
         const ageTrace = register('workforce.ageing', d.ageing.trace);
         const qualifications = Object.entries(d.ageing.byQualification ?? d.ageing.qualifications ?? {});
         const figures = [
-          figure('doctors', 'network.workforce.doctors', d.doctors, 'count'),
-          figure('villages', 'network.workforce.villages', d.vacancy.villages, 'count'),
+          counted('doctors', 'network.workforce.doctors', d.doctors, 'doctors'),
+          counted('villages', 'network.workforce.villages', d.vacancy.villages, 'villages'),
           figure('without_doctor', 'network.workforce.vacancy', d.vacancy.share.value, 'ratio'),
           figure('ageing', 'network.workforce.ageing', ageing?.value, 'ratio', ageTrace),
-          ...(d.ageing.meanAge === undefined ? [] : [figure('mean_age', 'network.workforce.meanAge', Math.round(d.ageing.meanAge * 10) / 10, 'years', ageTrace)]),
+          ...(d.ageing.meanAge === undefined ? [] : [counted('mean_age', 'network.workforce.meanAge', Math.round(d.ageing.meanAge * 10) / 10, 'yearsOld', ageTrace)]),
           ...(d.ageing.licensed ? [figure('licensed', 'network.workforce.licensed', d.ageing.licensed.value, 'ratio')] : []),
           figure('college', 'network.workforce.college', d.ageing.collegeGraduates.value, 'ratio'),
           figure('training', 'network.workforce.training', d.training.completion.value, 'ratio', register('workforce.training', d.training.trace)),
@@ -59,36 +59,16 @@ export function WorkforceTab({ ctx, register }: { ctx: NetworkContext; register:
                 <Chart testId="chart-workforce-qualifications" option={countOption(qualifications.map(([q]) => coded('network.qualification', q, t)), qualifications.map(([, n]) => n), t('network.workforce.doctors'), view)} />
               </Panel>
               <Panel title={t('network.workforce.byTownship')}>
-                {townships.length === 0 ? (
-                  <Empty />
-                ) : (
-                  <div className="table-wrap">
-                    <table className="grid data-table">
-                      <thead>
-                        <tr>
-                          <th>{t('network.workforce.township')}</th>
-                          <th className="num">{t('network.workforce.villages')}</th>
-                          <th className="num">{t('network.workforce.withoutDoctor')}</th>
-                        </tr>
-                      </thead>
-                      <tbody>
-                        {townships.map(([id, v]) => (
-                          <tr key={id} data-testid="township-row">
-                            <td>{id}</td>
-                            <td className="num">
-                              {formatPlain(v.villages)}
-                              <span className="unit">{t('unit.villages')}</span>
-                            </td>
-                            <td className="num">
-                              {formatPlain(v.withoutDoctor)}
-                              <span className="unit">{t('unit.villages')}</span>
-                            </td>
-                          </tr>
-                        ))}
-                      </tbody>
-                    </table>
-                  </div>
-                )}
+                <DataTable
+                  rows={townships}
+                  rowKey={([id]) => id}
+                  rowTestId="township-row"
+                  columns={[
+                    { head: t('network.workforce.township'), cell: ([id]) => id },
+                    { head: t('network.workforce.villages'), num: true, cell: ([, v]) => <Count n={v.villages} unit={t('unit.villages')} /> },
+                    { head: t('network.workforce.withoutDoctor'), num: true, cell: ([, v]) => <Count n={v.withoutDoctor} unit={t('unit.villages')} /> },
+                  ]}
+                />
               </Panel>
               <Panel title={t('network.workforce.subsidyRows', { month: d.subsidy.month, n: rows.length })}>
                 <DataTable
