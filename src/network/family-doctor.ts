@@ -25,7 +25,7 @@
  * Package contents are data in code (`SERVICE_PACKAGES`), each item with its basis.
  */
 import { divRound, mulDiv, mulRate, ratioOf, type Fen } from '../rules/money.js';
-import type { Bilingual, ParamTree, Reference } from '../rules/params.js';
+import type { Bilingual, ParamTree, Reference, Resolved } from '../rules/params.js';
 import { addDays, daysBetween, parseDate, type IsoDate } from '../rules/period.js';
 import { TraceBuilder, type Trace } from '../rules/trace.js';
 import { ageOn, NetworkInputError, share, type Share } from './common.js';
@@ -365,21 +365,28 @@ export function teamPayments(contracts: readonly Contract[], period: { start: Is
   const t = new TraceBuilder('network.familyDoctor.teamPayment', { ...period, jurisdiction, contracts: contracts.length }, { zh: '签约团队按人头拨付', en: 'Per-capita payment to family-doctor teams' });
   const by = new Map<string, { contracts: number; persons: Set<string>; fen: Fen }>();
   const seen = new Set<string>();
+  // The fee and share in force on each start date, resolved once per date (most contracts share a start).
+  const atStart = new Map<IsoDate, { fee: Resolved<number>; r: ReturnType<typeof ratioOf> }>();
   let total = 0;
   for (const c of contracts) {
     const from = c.start > period.start ? c.start : period.start;
     const to = c.end < period.end ? c.end : period.end;
     if (from > to) continue;
-    const fee = params.fen('network.familyDoctor.fee.annualFen', c.start, jurisdiction);
-    const shareR = params.number('network.familyDoctor.teamShare', c.start, jurisdiction);
-    const key = `${fee.provenance.file}@${fee.provenance.effectiveFrom}|${shareR.provenance.file}@${shareR.provenance.effectiveFrom}`;
-    if (!seen.has(key)) {
-      seen.add(key);
-      t.param(fee);
-      t.param(shareR);
+    let inForceAtStart = atStart.get(c.start);
+    if (!inForceAtStart) {
+      const fee = params.fen('network.familyDoctor.fee.annualFen', c.start, jurisdiction);
+      const shareR = params.number('network.familyDoctor.teamShare', c.start, jurisdiction);
+      const key = `${fee.provenance.file}@${fee.provenance.effectiveFrom}|${shareR.provenance.file}@${shareR.provenance.effectiveFrom}`;
+      if (!seen.has(key)) {
+        seen.add(key);
+        t.param(fee);
+        t.param(shareR);
+      }
+      inForceAtStart = { fee, r: ratioOf(shareR.value, 'teamShare') };
+      atStart.set(c.start, inForceAtStart);
     }
+    const { fee, r } = inForceAtStart;
     const days = daysBetween(from, to) + 1;
-    const r = ratioOf(shareR.value, 'teamShare');
     const fen = mulDiv(fee.value, r.num * BigInt(days), r.den * BigInt(termDays(c)), fee.rounding ?? 'halfUp');
     const e = by.get(c.teamId) ?? { contracts: 0, persons: new Set<string>(), fen: 0 };
     e.contracts++;

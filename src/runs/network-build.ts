@@ -226,11 +226,26 @@ export async function buildNetwork(ctx: { store: Store; params: ParamTree }, opt
   log('left-county-without-referral alerts …');
   const catalogue = await loadCatalogue();
   const list = await loadInCountyDiseases(new Map(catalogue.diseases.map((d) => [d.id, d.name])));
-  const ooc = await store.query<{ id: number; person_id: number; institution_id: string; start_date: string; disease_id: string }>(
-    `select id, person_id, institution_id, start_date, disease_id from encounters where county_id = $1 and care_level = 'out_of_county' and type = 'inpatient' and start_date between $2 and $3 order by start_date, id`,
-    [county, start, end],
-  );
-  const admissions: EncounterRef[] = ooc.map((e) => ({ id: String(e.id), personId: String(e.person_id), institution: ref(e.institution_id), type: 'inpatient', startDate: e.start_date, diseaseId: e.disease_id }));
+  // The inpatient stays, read once (the encounters have no index on county and type, so each read is a
+  // full scan): the year's for the alerts and the outreach series, and the deliveries from
+  // pregnancyDays before the year to pregnancyDays after it for the pregnancies (below).
+  const pregnancyDays = params.number('network.familyDoctor.priority.pregnancyDays', start, county).value;
+  const stays: Array<{ id: number; personId: string; institutionId: string; startDate: IsoDate; diseaseId: string; outOfCounty: boolean }> = [];
+  for (const line of (
+    await store.copyOut(
+      `select id, person_id, institution_id, start_date, disease_id, care_level = 'out_of_county' from encounters
+        where county_id = ${quote(county)} and type = 'inpatient' and start_date between '${addDays(start, -pregnancyDays)}' and '${addDays(end, pregnancyDays)}'`,
+    )
+  ).split('\n')) {
+    if (line === '') continue;
+    const [id, personId, institutionId, startDate, diseaseId, ooc] = line.split(',') as [string, string, string, IsoDate, string, string];
+    stays.push({ id: Number(id), personId, institutionId, startDate, diseaseId, outOfCounty: ooc === 't' });
+  }
+  const inYear = (x: { startDate: IsoDate }): boolean => x.startDate >= start && x.startDate <= end;
+  const admissions: EncounterRef[] = stays
+    .filter((e) => e.outOfCounty && inYear(e))
+    .sort((a, b) => (a.startDate < b.startDate ? -1 : a.startDate > b.startDate ? 1 : a.id - b.id))
+    .map((e) => ({ id: String(e.id), personId: e.personId, institution: ref(e.institutionId), type: 'inpatient', startDate: e.startDate, diseaseId: e.diseaseId }));
   const apiReferrals = await store.query<{ id: string }>(`select id from network_referrals where county_id = $1 and origin = 'api'`, [county]);
   const alerts = leftCountyWithoutReferral(admissions, referrals, list, params);
 
@@ -276,23 +291,15 @@ export async function buildNetwork(ctx: { store: Store; params: ParamTree }, opt
   // disease diagnosed in the ICD-10 delivery block O80–O84. Read from pregnancyDays before the year
   // (so a second delivery within that time counts as the same pregnancy) to pregnancyDays after it
   // (the pregnancies of the year that end in the next one, when the data hold it).
-  const pregnancyDays = params.number('network.familyDoctor.priority.pregnancyDays', start, county).value;
   const deliveryDiseases = deliveryDiseaseIds(catalogue);
   const deliveriesByPerson = new Map<string, IsoDate[]>();
   let deliveriesInYear = 0;
-  if (deliveryDiseases.length) {
-    const text = await store.copyOut(
-      `select person_id, start_date from encounters where county_id = ${quote(county)} and type = 'inpatient' and disease_id in (${deliveryDiseases.map(quote).join(', ')})
-          and start_date between '${addDays(start, -pregnancyDays)}' and '${addDays(end, pregnancyDays)}' order by person_id, start_date`,
-    );
-    for (const line of text.split('\n')) {
-      if (line === '') continue;
-      const [person, date] = line.split(',') as [string, IsoDate];
-      if (date >= start && date <= end) deliveriesInYear++;
-      const l = deliveriesByPerson.get(person);
-      if (l) l.push(date);
-      else deliveriesByPerson.set(person, [date]);
-    }
+  for (const e of stays) {
+    if (!deliveryDiseases.includes(e.diseaseId)) continue;
+    if (inYear(e)) deliveriesInYear++;
+    const l = deliveriesByPerson.get(e.personId);
+    if (l) l.push(e.startDate);
+    else deliveriesByPerson.set(e.personId, [e.startDate]);
   }
   for (const p of residents) {
     const d = deliveriesByPerson.get(p.id);
@@ -488,15 +495,7 @@ export async function buildNetwork(ctx: { store: Store; params: ParamTree }, opt
   const remoteTurnaround = turnaround(remote, period, params, county, asOf);
   const series = outreachSeries(
     sessions,
-    (
-      await store.copyOut(`select id, person_id, institution_id, start_date, disease_id from encounters where county_id = ${quote(county)} and type = 'inpatient' and start_date between '${start}' and '${end}'`)
-    )
-      .split('\n')
-      .filter((l) => l !== '')
-      .map((l) => {
-        const [id, person, inst, date, disease] = l.split(',') as [string, string, string, string, string];
-        return { id, personId: person, institution: ref(inst), type: 'inpatient' as const, startDate: date, diseaseId: disease };
-      }),
+    stays.filter(inYear).map((e) => ({ id: String(e.id), personId: e.personId, institution: ref(e.institutionId), type: 'inpatient' as const, startDate: e.startDate, diseaseId: e.diseaseId })),
     `${year}-01`,
     `${year}-12`,
   );
