@@ -506,7 +506,7 @@ export async function buildNetwork(ctx: { store: Store; params: ParamTree }, opt
   const trained = trainingCompletion(doctorsPlain, training, year, params, county);
 
   // ---- write
-  log('writing …');
+  log('writing: removing the year’s earlier rows …');
   const summaryBase = {
     jurisdiction: county,
     year,
