@@ -11,10 +11,18 @@ export function formatNetworkBuild(s: NetworkBuildSummary): string[] {
     `care network of ${s.jurisdiction} ${s.year} (parameters ${s.paramVersion.slice(0, 12)}, seed ${s.seed}, as of ${s.asOf})`,
     `  referrals 转诊 ${s.referrals.total} (${states}); left-county alerts 县外未转诊预警 ${s.alerts}`,
     `  family doctors 家庭医生: ${s.teams} teams, ${s.contracts} contracts, ${s.services} services delivered (synthetic)`,
+    renewalLine(s.contractRenewal),
     `  remote 远程: ${s.remoteRequests} requests, ${s.outreachSessions} outreach sessions (synthetic)`,
     `  workforce 村医: ${s.villageDoctors} village doctors, ${s.trainingRecords} training records (synthetic)`,
     `  time ${s.seconds.toFixed(1)} s`,
   ];
+}
+
+/** 续约: how this year's contracts relate to last year's. */
+function renewalLine(r: NetworkBuildSummary['contractRenewal']): string {
+  if (!r.previousBuilt) return `  renewal 续约: ${r.previousYear} is not built, so every contract is new (build ${r.previousYear} first to renew its contracts)`;
+  const warn = r.nextYearRenewalsMissing ? `; ${r.nextYearRenewalsMissing} renewals of ${r.previousYear + 2} name contracts this build no longer has: rebuild ${r.previousYear + 2}` : '';
+  return `  renewal 续约: ${r.renewed} renewed from ${r.previousYear}, ${r.new} new, ${r.lapsed} lapsed${warn}`;
 }
 
 export function registerNetwork(program: Command): void {
