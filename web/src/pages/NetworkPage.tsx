@@ -10,6 +10,7 @@ import { FilterBar, useFilters, useInstitutions, type ViewContext } from '../das
 import { useLang } from '../lang';
 import { useLocation } from '../router';
 import { ErrorBox, Loading } from '../ui';
+import type { Loadable } from '../useApi';
 import { FamilyDoctorsTab } from './network/FamilyDoctorsTab';
 import { FlowsTab } from './network/FlowsTab';
 import { ReferralsTab } from './network/ReferralsTab';
@@ -20,13 +21,29 @@ import { useInlineTraces, type NetworkContext } from './network/shared';
 const TABS = ['referrals', 'flows', 'family', 'remote', 'workforce'] as const;
 export type NetworkTab = (typeof TABS)[number];
 
+/** The current year in China time (the county's). */
+const chinaYearNow = () => Number(new Intl.DateTimeFormat('en-US', { timeZone: 'Asia/Shanghai', year: 'numeric' }).format(new Date()));
+
+/**
+ * The years to choose from: those with a dashboard, and the current one — the referral workflow is
+ * live, and its referrals of this year are listed under this year before any dashboard has it.
+ */
+function withCurrentYear(years: Loadable<number[]> | null): Loadable<number[]> | null {
+  if (years?.state !== 'ok') return years;
+  const now = chinaYearNow();
+  return years.data.includes(now) ? years : { ...years, data: [...years.data, now] };
+}
+
 export function NetworkPage() {
   const { lang, t } = useLang();
   const { search } = useLocation();
   const { filters, jurisdictions, years, update } = useFilters();
   const tab: NetworkTab = TABS.find((x) => x === search.get('view')) ?? 'referrals';
-  // The institutions' names: the referral filter, and the hospitals named in the flows' alerts.
-  const institutions = useInstitutions(filters.jurisdiction, filters.yearKnown ? filters.year : null, tab === 'referrals' || tab === 'flows');
+  // The institutions' names: the referral filter, and the hospitals named in the flows' alerts — from
+  // the year's dashboard, or the latest one for a year without (the current year, for live referrals).
+  // (Asked once the years with a dashboard are known, so that a year without one is never asked for.)
+  const namesYear = !filters.yearKnown || !years || years.state === 'loading' ? null : years.state === 'ok' && years.data.length > 0 && !years.data.includes(filters.year) ? (years.data.at(-1) ?? null) : filters.year;
+  const institutions = useInstitutions(filters.jurisdiction, namesYear, tab === 'referrals' || tab === 'flows');
   const names = new Map(institutions?.state === 'ok' ? institutions.data.map((i) => [i.id, i.name] as const) : []);
   const traces = useInlineTraces();
   const view: ViewContext = { filters, lang, t, openTrace: traces.open, names };
@@ -36,7 +53,7 @@ export function NetworkPage() {
     <section className="page dash-page" data-testid="page-network">
       <div className="dash-head">
         <h1>{t('network.title')}</h1>
-        <FilterBar filters={filters} jurisdictions={jurisdictions} years={years} institutions={tab === 'referrals' ? institutions : null} update={update} />
+        <FilterBar filters={filters} jurisdictions={jurisdictions} years={withCurrentYear(years)} institutions={tab === 'referrals' ? institutions : null} update={update} />
       </div>
       <p className="intro muted">{t('network.intro')}</p>
       <div className="tabs" role="tablist" data-testid="network-tabs">

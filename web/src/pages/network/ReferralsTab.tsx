@@ -1,11 +1,11 @@
 /**
- * An institution's referral inbox (referrals to it) or outbox (from it), by state, with the moves it
- * may make as buttons. A move posts the referral's version as read; when someone moved it first the
+ * An institution's referral inbox (referrals to it) or outbox (from it) of the page's year (requested
+ * in it, China time), by state, with the moves it may make as buttons. A move posts the referral's version as read; when someone moved it first the
  * server answers 409, the page says so and reloads the list.
  */
-import { Fragment, useState } from 'react';
-import { ApiError, networkApi, REFERRAL_STATES, type AllowedAction, type Referral, type ReferralState } from '../../api';
-import { Empty, Panel } from '../../dashboard';
+import { useState } from 'react';
+import { ApiError, networkApi, REFERRAL_STATES, type AllowedAction, type Referral, type ReferralEvent, type ReferralState } from '../../api';
+import { DataTable, Panel } from '../../dashboard';
 import { formatPlain } from '../../format';
 import { careLevel } from '../../labels';
 import { useApi } from '../../useApi';
@@ -28,45 +28,37 @@ function History({ jurisdiction, id, version, ctx }: { jurisdiction: string; id:
   return (
     <NetworkLoaded data={data}>
       {(d) => (
-        <table className="grid data-table history" data-testid="referral-history">
-          <thead>
-            <tr>
-              <th className="num">#</th>
-              <th>{t('network.history.action')}</th>
-              <th>{t('network.state')}</th>
-              <th>{t('network.history.at')}</th>
-              <th>{t('network.history.actor')}</th>
-              <th>{t('network.reason')}</th>
-              <th>{t('network.history.encounter')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {d.events.map((e) => (
-              <tr key={e.seq} data-testid="history-event">
-                <td className="num">{e.seq}</td>
-                <td>{coded('network.action', e.action, t)}</td>
-                <td>
-                  {e.from ? `${coded('network.state', e.from, t)} → ` : ''}
-                  {coded('network.state', e.to, t)}
-                </td>
-                <td>{when(e.at)}</td>
-                <td>
+        <DataTable
+          rows={d.events}
+          rowKey={(e: ReferralEvent) => String(e.seq)}
+          rowTestId="history-event"
+          className="data-table history"
+          testId="referral-history"
+          columns={[
+            { head: '#', num: true, cell: (e) => e.seq },
+            { head: t('network.history.action'), cell: (e) => coded('network.action', e.action, t) },
+            { head: t('network.state'), cell: (e) => `${e.from ? `${coded('network.state', e.from, t)} → ` : ''}${coded('network.state', e.to, t)}` },
+            { head: t('network.history.at'), cell: (e) => when(e.at) },
+            {
+              head: t('network.history.actor'),
+              cell: (e) => (
+                <>
                   <code>{e.actor.id}</code> ({coded('network.actor', e.actor.kind, t)}
                   {e.actor.institutionId ? ` · ${ctx.view.names.get(e.actor.institutionId) ?? e.actor.institutionId}` : ''})
-                </td>
-                <td className="wrap">{e.reason ?? '—'}</td>
-                <td>{e.encounterId ? <code>{e.encounterId}</code> : '—'}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+                </>
+              ),
+            },
+            { head: t('network.reason'), className: () => 'wrap', cell: (e) => e.reason ?? '—' },
+            { head: t('network.history.encounter'), cell: (e) => (e.encounterId ? <code>{e.encounterId}</code> : '—') },
+          ]}
+        />
       )}
     </NetworkLoaded>
   );
 }
 
 export function ReferralsTab({ ctx }: { ctx: NetworkContext }) {
-  const { jurisdiction, search, update } = ctx;
+  const { jurisdiction, year, search, update } = ctx;
   const { t, lang } = ctx.view;
   const institution = ctx.view.filters.institution;
   const box = search.get('box') === 'outbox' ? 'outbox' : 'inbox';
@@ -82,8 +74,9 @@ export function ReferralsTab({ ctx }: { ctx: NetworkContext }) {
   const [reason, setReason] = useState('');
   const [busy, setBusy] = useState(false);
   const [opened, setOpened] = useState<string | null>(null);
-  const key = institution ? `referrals|${jurisdiction}|${institution}|${box}|${state ?? ''}|${offset}|${reload}` : null;
-  const data = useApi(key, () => networkApi.referrals(jurisdiction, { institution: institution ?? '', box, state, limit: LIMIT, offset }));
+  // The referrals requested in the page's year (China time): the ones its flows count.
+  const key = institution ? `referrals|${jurisdiction}|${institution}|${box}|${state ?? ''}|${year}|${offset}|${reload}` : null;
+  const data = useApi(key, () => networkApi.referrals(jurisdiction, { institution: institution ?? '', box, state, year, limit: LIMIT, offset }));
   const staff = useApi(institution ? `staff|${jurisdiction}|${institution}` : null, () => networkApi.staff(jurisdiction, institution ?? ''));
   const roster = staff?.state === 'ok' ? staff.data.staff : [];
   const acting = roster.find((s) => s.id === actor) ?? roster.find((s) => s.doctor) ?? roster[0];
@@ -201,66 +194,42 @@ export function ReferralsTab({ ctx }: { ctx: NetworkContext }) {
       )}
       <NetworkLoaded data={data}>
         {(d) => (
-          <Panel title={`${box === 'inbox' ? t('network.inbox') : t('network.outbox')} · ${ctx.view.names.get(institution) ?? institution}`} wide>
-            {d.referrals.length === 0 ? (
-              <Empty />
-            ) : (
-              <div className="table-wrap">
-                <table className="grid data-table">
-                  <thead>
-                    <tr>
-                      <th>{t('network.referral')}</th>
-                      <th>{t('network.person')}</th>
-                      <th>{t('network.disease')}</th>
-                      <th>{t('network.fromTo')}</th>
-                      <th>{t('network.direction')}</th>
-                      <th>{t('network.state')}</th>
-                      <th>{t('network.requestedAt')}</th>
-                      <th>{t('network.deadline')}</th>
-                      <th>{t('network.actions')}</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {d.referrals.map((r) => (
-                      <Fragment key={r.id}>
-                        <tr data-testid="referral-row" data-referral={r.id} data-state={r.state}>
-                          <td>
-                            <button type="button" className="link-button" data-testid="referral-history-toggle" aria-expanded={opened === r.id} title={t('network.history.title')} onClick={() => setOpened(opened === r.id ? null : r.id)}>
-                              {opened === r.id ? '▾' : '▸'} <code>{r.id}</code>
-                            </button>
-                          </td>
-                          <td>
-                            <code>{r.personId}</code>
-                          </td>
-                          <td title={r.diseaseId ?? undefined}>{r.disease ? r.disease[lang] : (r.diseaseId ?? '—')}</td>
-                          <td>
-                            {lang === 'zh' ? r.from.nameZh : r.from.nameEn} ({careLevel(r.from.level, t)}) → {lang === 'zh' ? r.to.nameZh : r.to.nameEn} ({careLevel(r.to.level, t)})
-                          </td>
-                          <td>
-                            {coded('network.direction', r.direction, t)} · {coded('network.scope', r.scope, t)}
-                          </td>
-                          <td>
-                            <span className="state-tag" data-testid="referral-state">
-                              {coded('network.state', r.state, t)}
-                            </span>
-                          </td>
-                          <td>{when(r.requestedAt)}</td>
-                          <td>{r.deadline ? when(r.deadline.at) : '—'}</td>
-                          <td>{actionCell(r)}</td>
-                        </tr>
-                        {opened === r.id && (
-                          <tr>
-                            <td colSpan={9}>
-                              <History jurisdiction={jurisdiction} id={r.id} version={r.version} ctx={ctx} />
-                            </td>
-                          </tr>
-                        )}
-                      </Fragment>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
-            )}
+          <Panel title={`${box === 'inbox' ? t('network.inbox') : t('network.outbox')} · ${ctx.view.names.get(institution) ?? institution} · ${t('network.requestedIn', { year })}`} wide>
+            <DataTable
+              rows={d.referrals}
+              rowKey={(r) => r.id}
+              rowTestId="referral-row"
+              rowData={(r) => ({ 'data-referral': r.id, 'data-state': r.state })}
+              detail={(r) => (opened === r.id ? <History jurisdiction={jurisdiction} id={r.id} version={r.version} ctx={ctx} /> : null)}
+              columns={[
+                {
+                  head: t('network.referral'),
+                  cell: (r) => (
+                    <button type="button" className="link-button" data-testid="referral-history-toggle" aria-expanded={opened === r.id} title={t('network.history.title')} onClick={() => setOpened(opened === r.id ? null : r.id)}>
+                      {opened === r.id ? '▾' : '▸'} <code>{r.id}</code>
+                    </button>
+                  ),
+                },
+                { head: t('network.person'), cell: (r) => <code>{r.personId}</code> },
+                { head: t('network.disease'), title: (r) => r.diseaseId ?? undefined, cell: (r) => (r.disease ? r.disease[lang] : (r.diseaseId ?? '—')) },
+                {
+                  head: t('network.fromTo'),
+                  cell: (r) => `${lang === 'zh' ? r.from.nameZh : r.from.nameEn} (${careLevel(r.from.level, t)}) → ${lang === 'zh' ? r.to.nameZh : r.to.nameEn} (${careLevel(r.to.level, t)})`,
+                },
+                { head: t('network.direction'), cell: (r) => `${coded('network.direction', r.direction, t)} · ${coded('network.scope', r.scope, t)}` },
+                {
+                  head: t('network.state'),
+                  cell: (r) => (
+                    <span className="state-tag" data-testid="referral-state">
+                      {coded('network.state', r.state, t)}
+                    </span>
+                  ),
+                },
+                { head: t('network.requestedAt'), cell: (r) => when(r.requestedAt) },
+                { head: t('network.deadline'), cell: (r) => (r.deadline ? when(r.deadline.at) : '—') },
+                { head: t('network.actions'), cell: (r) => actionCell(r) },
+              ]}
+            />
             <div className="pager">
               <span data-testid="referral-count">{t('network.page', { from: d.total === 0 ? 0 : d.offset + 1, to: d.offset + d.referrals.length, total: formatPlain(d.total) })}</span>
               <button type="button" className="link-button" disabled={d.offset === 0} onClick={() => update({ offset: d.offset - LIMIT > 0 ? String(d.offset - LIMIT) : null })}>
