@@ -80,6 +80,43 @@ for (const backend of backends) {
       await store?.close();
     });
 
+    describe('referral workflows across the turn of the year', () => {
+      test('Every generated referral is one workflow, built by the year it was requested in, even when its stay starts next year', async () => {
+        const [dup] = await store.query<{ n: number }>(`select count(*)::int as n from (select generated_id from network_referrals where origin = 'generated' group by 1 having count(*) > 1) d`);
+        expect(dup!.n).toBe(0);
+        const [all] = await store.query<{ n: number }>(`select count(*)::int as n from referrals where county_id = 'demo'`);
+        expect(first.referrals.total + second.referrals.total).toBe(all!.n);
+        const wrongYear = await store.query(`select n.id from network_referrals n join referrals r on r.id = n.generated_id where n.origin = 'generated' and n.year <> greatest(2025, extract(year from r.referral_date)::int)`);
+        expect(wrongYear).toEqual([]);
+      });
+
+      test('A December referral whose stay starts in January is one workflow, of its request year, followed into January when January’s data are loaded', async () => {
+        // The generator draws each year on its own, so the sample may hold no such referral: make one
+        // from a stay of early January 2026 that came without a referral (its referral dated 31 December).
+        const [stay] = await store.query<{ id: string; person_id: string; institution_id: string; disease_id: string }>(
+          `select e.id::text, e.person_id::text, e.institution_id, e.disease_id from encounters e join institutions i on i.id = e.institution_id
+            where e.county_id = 'demo' and e.type = 'inpatient' and e.referral_id is null and i.kind in ('county_general', 'out_of_county_city', 'out_of_county_province')
+              and e.start_date between '2026-01-02' and '2026-01-05' order by e.id limit 1`,
+        );
+        const [thc] = await store.query<{ id: string }>(`select id from institutions where jurisdiction_id = 'demo' and kind = 'township_centre' order by id limit 1`);
+        const [next] = await store.query<{ id: string }>(`select (max(id) + 1)::text as id from referrals`);
+        await store.query(
+          `insert into referrals (id, county_id, person_id, direction, from_institution_id, to_institution_id, referral_date, disease_id, source_encounter_id, encounter_id)
+           values ($1, 'demo', $2, 'up', $3, $4, '2025-12-31', $5, null, $6)`,
+          [next!.id, stay!.person_id, thc!.id, stay!.institution_id, stay!.disease_id, stay!.id],
+        );
+        await store.query('update encounters set referral_id = $1 where id = $2', [next!.id, stay!.id]);
+        await buildNetwork({ store, params }, { jurisdiction: 'demo', year: 2025 });
+        await buildNetwork({ store, params }, { jurisdiction: 'demo', year: 2026 });
+        const built = await store.query<{ year: number; state: string; encounter_ids: string }>(`select year, state, encounter_ids from network_referrals where generated_id = $1`, [next!.id]);
+        expect(built).toHaveLength(1);
+        expect(built[0]!.year).toBe(2025);
+        // Not left where the end of 2025 would stop it: answered, and when accepted, followed to the stay.
+        expect(['requested', 'accepted']).not.toContain(built[0]!.state);
+        if (['arrived', 'record_returned', 'closed'].includes(built[0]!.state)) expect(built[0]!.encounter_ids).toBe(stay!.id);
+      });
+    });
+
     describe('family-doctor contracts renewed across years (签约续约)', () => {
       test('A resident contracted in 2025 who still qualifies is renewed in 2026 with renewal_of naming the 2025 contract', async () => {
         // The first resident with a family doctor, present all of both years.

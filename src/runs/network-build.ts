@@ -1,11 +1,14 @@
 /**
  * `sanyi network build`: the care network of a county-year from the stored data (issue 8).
  *
- *  - Workflow referrals from the generated referral events (`referrals`) dated in the year or causing
- *    an encounter that starts in it: each becomes a referral
- *    requested by a doctor of the sender, accepted, arrived (linked to its encounter), record
- *    returned and closed by the right parties at plausible times; a seeded share is declined or left
- *    to expire (`network.demoData.referral.*`). Steps after the end of the year are not taken yet.
+ *  - Workflow referrals from the generated referral events (`referrals`) requested in the year (a
+ *    referral belongs to the build of its request year, so a December referral whose stay starts in
+ *    January is one workflow, not one per year; the data's first year also takes those requested
+ *    before the data begin): each becomes a referral requested by a doctor of the
+ *    sender, accepted, arrived (linked to its encounter), record returned and closed by the right
+ *    parties at plausible times; a seeded share is declined or left to expire
+ *    (`network.demoData.referral.*`). Steps are taken up to the end of the loaded data (the steps of
+ *    a December referral in January when next year's data are loaded); later ones are not taken yet.
  *  - Left-county-without-referral alerts (`leftCountyWithoutReferral`, catalogue/in-county-diseases.yaml).
  *  - Family-doctor teams (one per township health centre) and contracts (from `residents.family_doctor`),
  *    with synthetic service deliveries. When last year is built, a holder of last year's contract who
@@ -36,6 +39,7 @@ import { leftCountyWithoutReferral, loadInCountyDiseases } from '../network/in-c
 import { contractFee, coverage, packageFulfilment, packageIdsFor, packageOf, pregnanciesFromDeliveries, pregnantDuring, priorityGroupsOf, renewalRate, renewContract, teamGaps, teamPayments, type Contract, type Resident, type ServiceRecord, type Team, type TeamMember } from '../network/family-doctor.js';
 import { outreachSeries, scheduledSessions, turnaround, REMOTE_KINDS, type OutreachSchedule, type OutreachSession, type RemoteKind, type RemoteRequest } from '../network/remote.js';
 import { ageingPicture, subsidyRoll, trainingCompletion, vacancy, QUALIFICATIONS, type Qualification, type TrainingRecord, type Village, type VillageDoctor } from '../network/workforce.js';
+import { loadStoredReferrals } from './referral-cover.js';
 import { EVENT_INSERT_COLUMNS, REFERRAL_INSERT_COLUMNS, networkLevelOfKind, referralRows } from './network.js';
 
 export class NetworkBuildError extends Error {
@@ -106,6 +110,9 @@ export async function buildNetwork(ctx: { store: Store; params: ParamTree }, opt
   const start = `${year}-01-01`;
   const end = `${year}-12-31`;
   const asOf = at(addDays(end, 1), 0);
+  // The referral steps run to the end of the loaded data (not only of the year).
+  const dataEnd = at(`${ds.start_year + ds.years}-01-01`, 0);
+  const stepsUntil = Date.parse(dataEnd) > Date.parse(asOf) ? dataEnd : asOf;
 
   const insts = await store.query<InstRow>('select id, kind, in_county, township_id, name_zh, name_en from institutions where jurisdiction_id = $1 or not in_county order by id', [county]);
   const instById = new Map(insts.map((i) => [i.id, i]));
@@ -139,8 +146,9 @@ export async function buildNetwork(ctx: { store: Store; params: ParamTree }, opt
   const events = await store.query<{ id: number; person_id: number; direction: string; from_institution_id: string; to_institution_id: string; referral_date: string; disease_id: string; source_encounter_id: number | null; encounter_id: number; start_date: string; end_date: string }>(
     `select r.id, r.person_id, r.direction, r.from_institution_id, r.to_institution_id, r.referral_date, r.disease_id, r.source_encounter_id, r.encounter_id, e.start_date, e.end_date
        from referrals r join encounters e on e.id = r.encounter_id
-      where r.county_id = $1 and (r.referral_date between $2 and $3 or e.start_date between $2 and $3) order by r.id`,
-    [county, start, end],
+      where r.county_id = $1 and r.referral_date between $2 and $3 order by r.id`,
+    // The first year of the data also takes the referrals requested before the data begin (no build holds them).
+    [county, year === ds.start_year ? '0001-01-01' : start, end],
   );
   const declineShare = params.number('network.demoData.referral.declineShare', start, county).value;
   // Synthetic demo assumptions (docs/network.md), dated parameters under network.demoData.
@@ -199,7 +207,7 @@ export async function buildNetwork(ctx: { store: Store; params: ParamTree }, opt
     const arriveAt = later(at(g.start_date, 9 + rr.next() * 3), addHours(requestedAt, 2 + rr.next() * 2));
     const acceptAt = addHours(requestedAt, Math.min(0.25 + rr.next() * acceptSpreadHours, Math.max(0.25, (Date.parse(arriveAt) - Date.parse(requestedAt)) / 3_600_000 - 0.5)));
     const step = (action: 'accept' | 'decline' | 'arrive' | 'return_record' | 'close', actor: Actor, when: string, extra: { reason?: string; encounterId?: string } = {}): boolean => {
-      if (!before(when, asOf)) return false;
+      if (!before(when, stepsUntil)) return false;
       try {
         r = transition(r, action, actor, when, { expectedVersion: r.version, params, ...extra });
         return true;
@@ -217,7 +225,7 @@ export async function buildNetwork(ctx: { store: Store; params: ParamTree }, opt
       const returnAt = later(at(g.end_date, 14 + rr.next() * 4 + (rr.bool(lateRecordReturnShare) ? 24 * rr.int(lateRecordReturnDays) : 0)), addHours(arriveAt, 1));
       if (step('return_record', receiver, returnAt)) step('close', sender, addHours(returnAt, 2 + rr.next() * closeSpreadHours));
     }
-    r = expireDue(r, asOf, params).referral;
+    r = expireDue(r, stepsUntil, params).referral;
     referrals.push(r);
     generatedIds.push(g.id);
   }
@@ -247,7 +255,10 @@ export async function buildNetwork(ctx: { store: Store; params: ParamTree }, opt
     .sort((a, b) => (a.startDate < b.startDate ? -1 : a.startDate > b.startDate ? 1 : a.id - b.id))
     .map((e) => ({ id: String(e.id), personId: e.personId, institution: ref(e.institutionId), type: 'inpatient', startDate: e.startDate, diseaseId: e.diseaseId }));
   const apiReferrals = await store.query<{ id: string }>(`select id from network_referrals where county_id = $1 and origin = 'api'`, [county]);
-  const alerts = leftCountyWithoutReferral(admissions, referrals, list, params);
+  // A stay may be covered by this build's referrals, by last year's (requested in December), or by
+  // one requested through the API.
+  const stored = await loadStoredReferrals(store, county, year, { exceptGeneratedOfYear: year });
+  const alerts = leftCountyWithoutReferral(admissions, [...referrals, ...stored], list, params);
 
   // ---- family-doctor teams and contracts
   log('family-doctor teams, contracts and services …');

@@ -32,7 +32,18 @@ export interface ApiReferralCover {
  * to the end of `year` (a stay ending in `year` may start in the year before), with their histories.
  */
 export async function loadApiReferrals(q: Queryable, county: string, year: number): Promise<Referral[]> {
-  const where = `county_id = $1 and origin = 'api' and state in (${COVERING_STATES.map((s) => `'${s}'`).join(', ')})
+  return loadStoredReferrals(q, county, year, { apiOnly: true });
+}
+
+/**
+ * The county's stored referrals accepted or later (those that can cover a stay) requested from the
+ * start of the year before `year` to its end, with their histories: only those requested through the
+ * API (`apiOnly`), or all but the generated ones of one build year (`exceptGeneratedOfYear`: the
+ * build that is writing them anew).
+ */
+export async function loadStoredReferrals(q: Queryable, county: string, year: number, opts: { apiOnly?: boolean; exceptGeneratedOfYear?: number }): Promise<Referral[]> {
+  const origin = opts.apiOnly ? ` and origin = 'api'` : opts.exceptGeneratedOfYear !== undefined ? ` and not (origin = 'generated' and year = ${opts.exceptGeneratedOfYear | 0})` : '';
+  const where = `county_id = $1${origin} and state in (${COVERING_STATES.map((s) => `'${s}'`).join(', ')})
       and requested_at >= $2::timestamptz and requested_at < $3::timestamptz`;
   const args = [county, `${year - 1}-01-01T00:00:00+08:00`, `${year + 1}-01-01T00:00:00+08:00`];
   const rows = await q.query<ReferralRow>(`select ${REFERRAL_COLUMNS} from network_referrals where ${where} order by id`, args);
