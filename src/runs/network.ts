@@ -555,26 +555,38 @@ export interface BoxQuery {
   institution: string;
   box: 'inbox' | 'outbox';
   state?: ReferralState | undefined;
+  /** Only the referrals requested in this calendar year, China time (UTC+8) — the ones the year's flows count. */
+  year?: number | undefined;
   limit: number;
   offset: number;
 }
 
-/** An institution's inbox (to it) or outbox (from it), newest request first, with the allowed moves. */
+/**
+ * An institution's inbox (to it) or outbox (from it), newest request first, with the allowed moves.
+ * With `year`, the counts by state, the total and the page are of the referrals requested in that
+ * year (by `requested_at`, API-requested ones too), and the answer carries the year.
+ */
 export async function referralBox(
   store: Store,
   params: ParamTree,
   q: BoxQuery,
-): Promise<{ institution: string; box: string; total: number; limit: number; offset: number; counts: Record<string, number>; referrals: ReferralView[] }> {
+): Promise<{ institution: string; box: string; year?: number; total: number; limit: number; offset: number; counts: Record<string, number>; referrals: ReferralView[] }> {
   if (!(await networkInstitution(store, q.institution))) throw new UnknownInstitutionError(q.institution);
   const col = q.box === 'inbox' ? 'to_institution_id' : 'from_institution_id';
-  const countRows = await store.query<{ state: string; n: number }>(`select state, count(*)::int as n from network_referrals where county_id = $1 and ${col} = $2 group by state`, [q.jurisdiction, q.institution]);
+  const args: unknown[] = [q.jurisdiction, q.institution];
+  let where = `county_id = $1 and ${col} = $2`;
+  if (q.year !== undefined) {
+    args.push(`${q.year}-01-01T00:00:00+08:00`, `${q.year + 1}-01-01T00:00:00+08:00`);
+    where += ` and requested_at >= $3 and requested_at < $4`;
+  }
+  const countRows = await store.query<{ state: string; n: number }>(`select state, count(*)::int as n from network_referrals where ${where} group by state`, args);
   const counts: Record<string, number> = Object.fromEntries(countRows.map((c) => [c.state, c.n]));
   const total = q.state ? (counts[q.state] ?? 0) : countRows.reduce((a, c) => a + c.n, 0);
-  const args: unknown[] = [q.jurisdiction, q.institution, q.limit, q.offset];
-  if (q.state) args.push(q.state);
+  const page = [...args, q.limit, q.offset, ...(q.state ? [q.state] : [])];
+  const n = args.length;
   const rows = await store.query<ReferralRow>(
-    `select ${REFERRAL_COLUMNS} from network_referrals where county_id = $1 and ${col} = $2 ${q.state ? 'and state = $5' : ''} order by requested_at desc, id limit $3 offset $4`,
-    args,
+    `select ${REFERRAL_COLUMNS} from network_referrals where ${where} ${q.state ? `and state = $${n + 3}` : ''} order by requested_at desc, id limit $${n + 1} offset $${n + 2}`,
+    page,
   );
   const ids = rows.map((r) => r.id);
   const events = ids.length ? await store.query<EventRow>('select * from network_referral_events where referral_id = any($1::text[]) order by referral_id, seq', [ids]) : [];
@@ -589,6 +601,7 @@ export async function referralBox(
   return {
     institution: q.institution,
     box: q.box,
+    ...(q.year !== undefined ? { year: q.year } : {}),
     total,
     limit: q.limit,
     offset: q.offset,

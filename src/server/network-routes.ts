@@ -14,29 +14,18 @@ import { COVERING_STATES } from '../network/reimbursement.js';
 import {
   ActorNotOnStaffError,
   expireDueReferrals,
-  institutionNames,
   institutionStaff,
-  networkInstitution,
-  REFERRAL_COLUMNS,
   referralBox,
   referralDetail,
-  referralOf,
   requestStoredReferral,
   transitionStoredReferral,
   UnknownInstitutionError,
   UnknownPersonError,
   UnknownReferralError,
-  viewOf,
-  type BoxQuery,
-  type EventRow,
-  type ReferralRow,
 } from '../runs/network.js';
 import { buildNetwork, NetworkBuildError, readNetworkBuild } from '../runs/network-build.js';
 import { teamPanel, UnknownTeamError } from '../runs/network-panel.js';
 import { PRIORITY_GROUPS } from '../network/family-doctor.js';
-import type { Bilingual, ParamTree } from '../rules/params.js';
-import { loadCatalogue, SHIPPED_CATALOGUE_DIR } from '../simulation/catalogue.js';
-import type { Store } from '../store/store.js';
 
 const tags = ['network'];
 const jParams = z.object({ jurisdiction: z.string().min(1) });
@@ -49,51 +38,6 @@ const yearQuery = z
   .regex(/^\d{4}$/, 'year must be a calendar year of four digits, e.g. 2025')
   .transform(Number)
   .refine((y) => y >= 1900 && y <= 2200, 'year must be between 1900 and 2200');
-
-/** The first instant of a year in China time (UTC+8), the county's. */
-const chinaYearStart = (year: number) => `${year}-01-01T00:00:00+08:00`;
-
-let diseaseNamesOnce: Promise<ReadonlyMap<string, Bilingual>> | undefined;
-/** Disease names of the shipped catalogue by id, read once per process (for the referral views). */
-function diseaseNames(): Promise<ReadonlyMap<string, Bilingual>> {
-  return (diseaseNamesOnce ??= loadCatalogue(SHIPPED_CATALOGUE_DIR).then((c) => new Map(c.diseases.map((d) => [d.id, d.name]))));
-}
-
-/**
- * An institution's inbox or outbox of the referrals requested in one year (China time) — the ones the
- * year's flows count; API-requested referrals (stored with no build year) by their request time too.
- * The same answer as `referralBox` otherwise, with its `year`: the counts by state, the total and the
- * page are of that year.
- */
-async function referralBoxOfYear(store: Store, params: ParamTree, q: BoxQuery & { year: number }) {
-  if (!(await networkInstitution(store, q.institution))) throw new UnknownInstitutionError(q.institution);
-  const col = q.box === 'inbox' ? 'to_institution_id' : 'from_institution_id';
-  const where = `county_id = $1 and ${col} = $2 and requested_at >= $3 and requested_at < $4`;
-  const args: unknown[] = [q.jurisdiction, q.institution, chinaYearStart(q.year), chinaYearStart(q.year + 1)];
-  const countRows = await store.query<{ state: string; n: number }>(`select state, count(*)::int as n from network_referrals where ${where} group by state`, args);
-  const counts: Record<string, number> = Object.fromEntries(countRows.map((c) => [c.state, c.n]));
-  const total = q.state ? (counts[q.state] ?? 0) : countRows.reduce((a, c) => a + c.n, 0);
-  const rows = await store.query<ReferralRow>(
-    `select ${REFERRAL_COLUMNS} from network_referrals where ${where} ${q.state ? 'and state = $7' : ''} order by requested_at desc, id limit $5 offset $6`,
-    [...args, q.limit, q.offset, ...(q.state ? [q.state] : [])],
-  );
-  const ids = rows.map((x) => x.id);
-  const events = ids.length ? await store.query<EventRow>('select * from network_referral_events where referral_id = any($1::text[]) order by referral_id, seq', [ids]) : [];
-  const byRef = new Map<string, EventRow[]>();
-  for (const e of events) byRef.set(e.referral_id, [...(byRef.get(e.referral_id) ?? []), e]);
-  const names = await institutionNames(store, rows.flatMap((x) => [x.from_institution_id, x.to_institution_id]));
-  const diseases = await diseaseNames();
-  return {
-    institution: q.institution,
-    box: q.box,
-    year: q.year,
-    total,
-    limit: q.limit,
-    offset: q.offset,
-    counts,
-    referrals: rows.map((x) => viewOf(referralOf(x, byRef.get(x.id) ?? []), names, params, false, diseases)),
-  };
-}
 
 const LEVEL_LABEL: Record<string, { zh: string; en: string }> = {
   village: { zh: '村卫生室', en: 'village clinic' },
@@ -141,7 +85,7 @@ export function registerNetworkRoutes(app: FastifyInstance, ctx: AppContext): vo
       try {
         const { year, ...q } = req.query;
         const box = { jurisdiction: req.params.jurisdiction, ...q };
-        return year === undefined ? await referralBox(ctx.store, ctx.params, box) : await referralBoxOfYear(ctx.store, ctx.params, { ...box, year });
+        return await referralBox(ctx.store, ctx.params, { ...box, year });
       } catch (e) {
         return refuse(reply, e);
       }
