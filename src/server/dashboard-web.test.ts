@@ -386,6 +386,37 @@ describe.skipIf(SKIP_BROWSER)('the dashboard in Chromium', () => {
     }
   });
 
+  test('A family-doctor team opens its panel of contracted residents, pages it and filters it by priority group', async () => {
+    const { page, problems } = await openPage();
+    try {
+      await page.goto(`${base}/network?${query}&view=family`);
+      await page.getByTestId('team-open').first().click();
+      await expect.poll(() => page.getByTestId('panel-row').count()).toBeGreaterThan(0);
+      expect(page.url()).toContain('team=');
+      expect(await page.getByTestId('panel-members').textContent()).toContain('全科医生');
+      const count = await page.getByTestId('panel-count').textContent();
+      const total = Number(/共 ([\d,]+) 条/.exec(count ?? '')?.[1]?.replace(/,/g, ''));
+      const team = new URL(page.url()).searchParams.get('team')!;
+      const api = await getJson<{ total: number; rows: Array<{ personId: string }> }>(`/api/network/demo/${DASHBOARD_YEAR}/family-doctors/teams/${encodeURIComponent(team)}?limit=50`);
+      expect(total).toBe(api.total);
+      expect(await page.getByTestId('panel-row').first().locator('code').first().textContent()).toBe(api.rows[0]!.personId);
+      if (api.total > 50) {
+        await page.getByTestId('panel-next').click();
+        await expect.poll(() => page.getByTestId('panel-count').textContent()).toMatch(/^第 51–/);
+      }
+      await page.getByTestId('panel-group').selectOption('elderly');
+      await expect.poll(() => page.url()).toContain('group=elderly');
+      await page.waitForLoadState('networkidle');
+      const groups = await page.getByTestId('panel-row').locator('td:nth-child(3)').allTextContents();
+      expect(groups.length).toBeGreaterThan(0);
+      for (const g of groups) expect(g).toContain('老年人');
+      await screenshot(page, 'network-family-panel');
+      expect(problems).toEqual([]);
+    } finally {
+      await page.context().close();
+    }
+  });
+
   test('The care network fits a tablet without sideways scrolling and speaks English', async () => {
     const { page, problems } = await openPage({ width: 768, height: 1024 });
     try {

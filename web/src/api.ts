@@ -462,6 +462,32 @@ export interface FamilyDoctorsResponse {
   fee: { annualFen?: number; totalFen?: number; insuranceFen: number; personalFen: number; publicHealthFen: number; trace?: Trace };
 }
 
+/** A family-doctor team's panel (GET /api/network/{j}/{y}/family-doctors/teams/{team}). */
+export interface TeamPanelResponse {
+  jurisdiction: string;
+  year: number;
+  team: { id: string; nameZh: string; nameEn: string; institutionId: string; members: Array<{ staffId: string; role: string; title: string; institutionId: string }> };
+  group: string | null;
+  total: number;
+  limit: number;
+  offset: number;
+  rows: Array<{
+    contractId: string;
+    personId: string;
+    sex: string;
+    age: number;
+    start: string;
+    end: string;
+    packages: Array<{ id: string; label: { zh: string; en: string } }>;
+    groups: string[];
+    renewalOf: string | null;
+    services: Array<{ service: string; promised: number; delivered: number }>;
+    promised: number;
+    credited: number;
+    lastService: string | null;
+  }>;
+}
+
 export interface TurnaroundRow {
   requests: number;
   reported: number;
@@ -521,6 +547,8 @@ export const networkApi = {
   move: (jurisdiction: string, id: string, move: ReferralMove) => getJson<Referral>(`${networkBase(jurisdiction)}/referrals/${encodeURIComponent(id)}/actions`, { method: 'POST', body: move }),
   flows: (jurisdiction: string, year: number) => getJson<FlowsResponse>(`${networkBase(jurisdiction)}/${year}/flows`),
   familyDoctors: (jurisdiction: string, year: number) => getJson<FamilyDoctorsResponse>(`${networkBase(jurisdiction)}/${year}/family-doctors`),
+  teamPanel: (jurisdiction: string, year: number, team: string, q: { group: string | null; limit: number; offset: number }) =>
+    getJson<TeamPanelResponse>(`${networkBase(jurisdiction)}/${year}/family-doctors/teams/${encodeURIComponent(team)}?limit=${q.limit}&offset=${q.offset}${q.group ? `&group=${q.group}` : ''}`),
   remote: (jurisdiction: string, year: number) => getJson<RemoteResponse>(`${networkBase(jurisdiction)}/${year}/remote`),
   workforce: (jurisdiction: string, year: number) => getJson<WorkforceResponse>(`${networkBase(jurisdiction)}/${year}/workforce`),
   alerts: (jurisdiction: string, year: number, limit: number) => getJson<AlertsResponse>(`${networkBase(jurisdiction)}/${year}/alerts?limit=${limit}`),

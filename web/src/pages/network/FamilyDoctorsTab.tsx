@@ -11,6 +11,7 @@ import { nameIn } from '../../labels';
 import { useApi } from '../../useApi';
 import { NetworkLoaded, type NetworkContext } from './shared';
 import { coded, figure } from './codes';
+import { TeamPanel } from './TeamPanel';
 
 type Team = FamilyDoctorsResponse['teams'][number];
 
@@ -64,7 +65,8 @@ function renewalFigure(d: FamilyDoctorsResponse, view: ViewContext): ShownFigure
 }
 
 export function FamilyDoctorsTab({ ctx, register }: { ctx: NetworkContext; register: (id: string, trace: Trace | undefined) => string | undefined }) {
-  const { jurisdiction, year, view } = ctx;
+  const { jurisdiction, year, view, search, update } = ctx;
+  const team = search.get('team');
   const { t, lang } = view;
   const data = useApi(`family|${jurisdiction}|${year}`, () => networkApi.familyDoctors(jurisdiction, year));
   return (
@@ -101,7 +103,14 @@ export function FamilyDoctorsTab({ ctx, register }: { ctx: NetworkContext; regis
                   rowKey={(team: Team) => team.id}
                   rowTestId="team-row"
                   columns={[
-                    { head: t('network.family.team'), cell: (team) => (team.name ? nameIn(team.name, lang) : ((lang === 'zh' ? team.nameZh : team.nameEn) ?? team.id)) },
+                    {
+                      head: t('network.family.team'),
+                      cell: (x) => (
+                        <button type="button" className="link-button" data-testid="team-open" title={t('network.family.openPanel')} onClick={() => update({ team: x.id, group: null, panelOffset: null })}>
+                          {x.name ? nameIn(x.name, lang) : ((lang === 'zh' ? x.nameZh : x.nameEn) ?? x.id)}
+                        </button>
+                      ),
+                    },
                     { head: t('network.family.members'), num: true, cell: (team) => <Count n={Array.isArray(team.members) ? team.members.length : team.members} unit={t('unit.persons')} /> },
                     { head: t('network.family.gaps'), cell: (team) => (team.gaps.length === 0 ? '—' : team.gaps.map((g) => (typeof g === 'string' ? g : JSON.stringify(g))).join(', ')) },
                     { head: t('network.family.contracts'), num: true, cell: (team) => <Count n={team.contracts} unit={t('unit.contracts')} /> },
@@ -111,6 +120,7 @@ export function FamilyDoctorsTab({ ctx, register }: { ctx: NetworkContext; regis
                 />
               </Panel>
             </div>
+            {team && <TeamPanel ctx={ctx} team={team} />}
           </>
         );
       }}
