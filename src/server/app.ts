@@ -23,7 +23,7 @@ import { LinkageInputError } from '../runs/linkage.js';
 import { registerSettlementRoutes } from './settlement-routes.js';
 import { registerLinkageRoutes } from './linkage-routes.js';
 import { registerDashboardRoutes } from './dashboard-routes.js';
-import { registerNetworkRoutes } from './network-routes.js';
+import { networkRefusal, registerNetworkRoutes } from './network-routes.js';
 
 export const WEB_DIST = fileURLToPath(new URL('../../web/dist/', import.meta.url));
 export const PACKAGE_VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -114,6 +114,8 @@ export async function buildApp(ctx: AppContext, opts: AppOptions = {}): Promise<
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
 
   app.setErrorHandler((err, req, reply) => {
+    const refused = networkRefusal(err);
+    if (refused) return reply.status(refused.status).send(refused.body);
     if (err instanceof ParamNotFoundError || err instanceof NotSettledError || err instanceof SettleInputError || err instanceof LinkageInputError) return reply.status(404).send({ error: 'not_found', message: err.message });
     if (err instanceof PeriodError) return reply.status(400).send({ error: 'bad_request', message: err.message });
     const e = err as { validation?: unknown; statusCode?: number; message: string };

@@ -3,7 +3,7 @@
  * versions, one referral with its history, patient flows for a Sankey, family doctors, remote care,
  * the village workforce and left-county alerts of a built county-year.
  */
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { errorBody, row, yearParams } from './schemas.js';
@@ -47,16 +47,21 @@ const LEVEL_LABEL: Record<string, { zh: string; en: string }> = {
   self: { zh: '自行就医（未转诊）', en: 'self-presented (no referral)' },
 };
 
-/** Sends the domain's and the store's refusals with their status; rethrows anything else. */
-function refuse(reply: FastifyReply, e: unknown) {
+/**
+ * The status and body of a care-network refusal, or null for any other error. The app's error
+ * handler asks it, so the routes below need no try/catch of their own.
+ */
+export function networkRefusal(e: unknown): { status: number; body: Record<string, unknown> } | null {
   if (e instanceof StaleReferralError) {
-    return reply.status(409).send({ error: 'stale_version', message: e.message, referralId: e.referralId, expectedVersion: e.expectedVersion, currentVersion: e.currentVersion, currentState: e.currentState });
+    return { status: 409, body: { error: 'stale_version', message: e.message, referralId: e.referralId, expectedVersion: e.expectedVersion, currentVersion: e.currentVersion, currentState: e.currentState } };
   }
-  if (e instanceof ReferralError) return reply.status(400).send({ error: e.code, message: e.message });
-  if (e instanceof NetworkInputError) return reply.status(400).send({ error: 'bad_request', message: e.message });
-  if (e instanceof ActorNotOnStaffError) return reply.status(403).send({ error: 'not_on_staff', message: e.message });
-  if (e instanceof UnknownReferralError || e instanceof UnknownInstitutionError || e instanceof UnknownPersonError) return reply.status(404).send({ error: 'not_found', message: e.message });
-  throw e;
+  if (e instanceof ReferralError) return { status: 400, body: { error: e.code, message: e.message } };
+  if (e instanceof NetworkInputError) return { status: 400, body: { error: 'bad_request', message: e.message } };
+  if (e instanceof ActorNotOnStaffError) return { status: 403, body: { error: 'not_on_staff', message: e.message } };
+  if (e instanceof UnknownReferralError || e instanceof UnknownInstitutionError || e instanceof UnknownPersonError || e instanceof UnknownTeamError || e instanceof NetworkBuildError) {
+    return { status: 404, body: { error: 'not_found', message: e.message } };
+  }
+  return null;
 }
 
 export function registerNetworkRoutes(app: FastifyInstance, ctx: AppContext): void {
@@ -81,14 +86,10 @@ export function registerNetworkRoutes(app: FastifyInstance, ctx: AppContext): vo
         response: { 200: row, 400: errorBody, 404: errorBody },
       },
     },
-    async (req, reply) => {
-      try {
-        const { year, ...q } = req.query;
-        const box = { jurisdiction: req.params.jurisdiction, ...q };
-        return await referralBox(ctx.store, ctx.params, { ...box, year });
-      } catch (e) {
-        return refuse(reply, e);
-      }
+    async (req) => {
+      const { year, ...q } = req.query;
+      const box = { jurisdiction: req.params.jurisdiction, ...q };
+      return await referralBox(ctx.store, ctx.params, { ...box, year });
     },
   );
 
@@ -132,12 +133,8 @@ export function registerNetworkRoutes(app: FastifyInstance, ctx: AppContext): vo
         response: { 200: z.object({ institution: z.string(), staff: z.array(z.object({ id: z.string(), role: z.string(), title: z.string(), doctor: z.boolean() })) }), 404: errorBody },
       },
     },
-    async (req, reply) => {
-      try {
-        return { institution: req.query.institution, staff: await institutionStaff(ctx.store, req.query.institution) };
-      } catch (e) {
-        return refuse(reply, e);
-      }
+    async (req) => {
+      return { institution: req.query.institution, staff: await institutionStaff(ctx.store, req.query.institution) };
     },
   );
 
@@ -163,12 +160,8 @@ export function registerNetworkRoutes(app: FastifyInstance, ctx: AppContext): vo
       },
     },
     async (req, reply) => {
-      try {
-        const created = await requestStoredReferral(ctx.store, ctx.params, { jurisdiction: req.params.jurisdiction, ...req.body, at: req.body.at ?? now() });
-        return reply.status(201).send((await referralDetail(ctx.store, ctx.params, created.id)) as unknown as Record<string, unknown>);
-      } catch (e) {
-        return refuse(reply, e);
-      }
+      const created = await requestStoredReferral(ctx.store, ctx.params, { jurisdiction: req.params.jurisdiction, ...req.body, at: req.body.at ?? now() });
+      return reply.status(201).send((await referralDetail(ctx.store, ctx.params, created.id)) as unknown as Record<string, unknown>);
     },
   );
 
@@ -190,15 +183,11 @@ export function registerNetworkRoutes(app: FastifyInstance, ctx: AppContext): vo
         response: { 200: row, 400: errorBody, 403: errorBody, 404: errorBody, 409: staleBody },
       },
     },
-    async (req, reply) => {
-      try {
-        const exists = await ctx.store.query('select 1 from network_referrals where id = $1 and county_id = $2', [req.params.id, req.params.jurisdiction]);
-        if (exists.length === 0) throw new UnknownReferralError(req.params.id);
-        await transitionStoredReferral(ctx.store, ctx.params, req.params.id, { ...req.body, at: req.body.at ?? now() });
-        return (await referralDetail(ctx.store, ctx.params, req.params.id)) as unknown as Record<string, unknown>;
-      } catch (e) {
-        return refuse(reply, e);
-      }
+    async (req) => {
+      const exists = await ctx.store.query('select 1 from network_referrals where id = $1 and county_id = $2', [req.params.id, req.params.jurisdiction]);
+      if (exists.length === 0) throw new UnknownReferralError(req.params.id);
+      await transitionStoredReferral(ctx.store, ctx.params, req.params.id, { ...req.body, at: req.body.at ?? now() });
+      return (await referralDetail(ctx.store, ctx.params, req.params.id)) as unknown as Record<string, unknown>;
     },
   );
 
@@ -207,21 +196,13 @@ export function registerNetworkRoutes(app: FastifyInstance, ctx: AppContext): vo
     if (!b) throw new NetworkBuildError(`the care network of ${jurisdiction} ${year} is not built: run \`sanyi network build --jurisdiction ${jurisdiction} --year ${year}\` or POST /api/network/${jurisdiction}/${year}/build`);
     return b;
   };
-  const notBuilt = (reply: FastifyReply, e: unknown) => {
-    if (e instanceof NetworkBuildError) return reply.status(404).send({ error: 'not_found', message: e.message });
-    throw e;
-  };
 
   r.get(
     '/api/network/:jurisdiction/:year/flows',
     { schema: { summary: 'Patient flows of a year between levels and out of the county, as Sankey nodes and links', tags, params: yearParams, response: { 200: row, 404: errorBody } } },
-    async (req, reply) => {
+    async (req) => {
       const { jurisdiction, year } = req.params;
-      try {
-        await built(jurisdiction, year);
-      } catch (e) {
-        return notBuilt(reply, e);
-      }
+      await built(jurisdiction, year);
       const from = `${year}-01-01T00:00:00+08:00`;
       const to = `${year + 1}-01-01T00:00:00+08:00`;
       const rows = await ctx.store.query<{ from_level: string; to_level: string; direction: string; state: string; n: number }>(
@@ -261,13 +242,9 @@ export function registerNetworkRoutes(app: FastifyInstance, ctx: AppContext): vo
   );
 
   const section = (name: 'familyDoctors' | 'remote' | 'workforce', summary: string) =>
-    r.get(`/api/network/:jurisdiction/:year/${name === 'familyDoctors' ? 'family-doctors' : name}`, { schema: { summary, tags, params: yearParams, response: { 200: row, 404: errorBody } } }, async (req, reply) => {
-      try {
-        const b = await built(req.params.jurisdiction, req.params.year);
-        return { year: req.params.year, seed: b.seed, ...(b.measures[name] as Record<string, unknown>) };
-      } catch (e) {
-        return notBuilt(reply, e);
-      }
+    r.get(`/api/network/:jurisdiction/:year/${name === 'familyDoctors' ? 'family-doctors' : name}`, { schema: { summary, tags, params: yearParams, response: { 200: row, 404: errorBody } } }, async (req) => {
+      const b = await built(req.params.jurisdiction, req.params.year);
+      return { year: req.params.year, seed: b.seed, ...(b.measures[name] as Record<string, unknown>) };
     });
   section('familyDoctors', 'Family doctors of a year: coverage overall and by priority group, services delivered against the packages, own-team visit share, teams and their per-capita payments');
   section('remote', 'Remote care of a year: turnaround by kind (median, p90, within the limit) and the monthly series of outreach sessions next to out-of-county admissions');
@@ -284,13 +261,8 @@ export function registerNetworkRoutes(app: FastifyInstance, ctx: AppContext): vo
         response: { 200: row, 404: errorBody },
       },
     },
-    async (req, reply) => {
-      try {
-        return (await teamPanel(ctx.store, req.params.jurisdiction, req.params.year, req.params.team, req.query)) as unknown as Record<string, unknown>;
-      } catch (e) {
-        if (e instanceof UnknownTeamError) return reply.status(404).send({ error: 'not_found', message: e.message });
-        throw e;
-      }
+    async (req) => {
+      return (await teamPanel(ctx.store, req.params.jurisdiction, req.params.year, req.params.team, req.query)) as unknown as Record<string, unknown>;
     },
   );
 
@@ -305,13 +277,9 @@ export function registerNetworkRoutes(app: FastifyInstance, ctx: AppContext): vo
         response: { 200: row, 404: errorBody },
       },
     },
-    async (req, reply) => {
+    async (req) => {
       const { jurisdiction, year } = req.params;
-      try {
-        await built(jurisdiction, year);
-      } catch (e) {
-        return notBuilt(reply, e);
-      }
+      await built(jurisdiction, year);
       const [t] = await ctx.store.query<{ n: number }>('select count(*)::int as n from network_alerts where county_id = $1 and year = $2', [jurisdiction, year]);
       const rows = await ctx.store.query<{ person_id: string; encounter_id: string; disease_id: string; institution_id: string; date: string; message_zh: string; message_en: string }>(
         'select person_id, encounter_id, disease_id, institution_id, date, message_zh, message_en from network_alerts where county_id = $1 and year = $2 order by date, encounter_id limit $3 offset $4',
@@ -329,12 +297,8 @@ export function registerNetworkRoutes(app: FastifyInstance, ctx: AppContext): vo
   r.post(
     '/api/network/:jurisdiction/:year/build',
     { schema: { summary: "Build (or rebuild) a county-year's network data, as `sanyi network build`; answers the build summary", tags, params: yearParams, response: { 200: row, 404: errorBody } } },
-    async (req, reply) => {
-      try {
-        return (await buildNetwork(ctx, { jurisdiction: req.params.jurisdiction, year: req.params.year })) as unknown as Record<string, unknown>;
-      } catch (e) {
-        return notBuilt(reply, e);
-      }
+    async (req) => {
+      return (await buildNetwork(ctx, { jurisdiction: req.params.jurisdiction, year: req.params.year })) as unknown as Record<string, unknown>;
     },
   );
 }
