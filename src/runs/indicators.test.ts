@@ -134,6 +134,9 @@ describe(`the indicators of a settled county-year (${backend.name})`, () => {
       // 65 points retain 50 % of the surplus (the parameter's 85 retains 80 %).
       expect(again.package.retained_fen).toBe(Math.round(again.package.balance_fen * 0.5));
       expect(again.package.retained_fen).toBeLessThan(settled.package.retained_fen);
+    } else {
+      // An overspend retains nothing, whatever the score.
+      expect(again.package.retained_fen).toBe(0);
     }
     const l2 = await linkageYear({ store, params }, { jurisdiction: 'demo', year: 2025 });
     const cgh = l2.salary.institutions.find((i) => i.institutionId === 'CGH')!;

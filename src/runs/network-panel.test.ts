@@ -28,6 +28,7 @@ describe("A family-doctor team's panel", () => {
     const elderlyMinAge = server.ctx.params.number('network.familyDoctor.priority.elderlyMinAge', '2025-01-01', 'demo').value;
     const seen: string[] = [];
     let last = -1;
+    let elderlyRows = 0;
     for (let offset = 0; offset < biggest.n; offset += 200) {
       const p = await teamPanel(store, 'demo', 2025, biggest.id, { limit: 200, offset });
       expect(p.total).toBe(biggest.n);
@@ -42,10 +43,14 @@ describe("A family-doctor team's panel", () => {
         expect(r.credited).toBeLessThanOrEqual(r.promised);
         expect(r.services.reduce((a, s) => a + Math.min(s.delivered, s.promised), 0)).toBe(r.credited);
         if (r.packages.some((k) => k.id === 'elderly')) expect(r.groups).toContain('elderly');
-        if (r.groups.includes('elderly')) expect(r.age).toBeGreaterThanOrEqual(elderlyMinAge);
+        if (r.groups.includes('elderly')) {
+          elderlyRows++;
+          expect(r.age).toBeGreaterThanOrEqual(elderlyMinAge);
+        }
       }
     }
     expect(new Set(seen).size).toBe(biggest.n);
+    expect(elderlyRows, 'the team holds elderly contracts').toBeGreaterThan(0);
   });
 
   test('the panels of all teams add up to the build’s fulfilment of promised services', async () => {

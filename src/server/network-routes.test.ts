@@ -241,7 +241,8 @@ describe('the care-network API', () => {
     const r = await get('/api/network/demo/2025/alerts?limit=3');
     expect(r.status).toBe(200);
     expect(r.body.total).toBe(build.alerts);
-    if (r.body.total > 0) expect(r.body.alerts[0].message.en).toMatch(/without a referral/);
+    expect(r.body.total).toBeGreaterThan(0);
+    expect(r.body.alerts[0].message.en).toMatch(/without a referral/);
   });
 
   test('A year whose network is not built answers 404 with how to build it', async () => {
