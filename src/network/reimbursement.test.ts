@@ -25,9 +25,10 @@ const countyDoctor: Actor = { kind: 'doctor', id: 'D-1', institutionId: 'CH-1' }
 const provincialDesk: Actor = { kind: 'staff', id: 'S-1', institutionId: 'PROV-1' };
 
 /** P-1 referred by the county hospital to the provincial hospital on 1 June 2025, accepted the same day. */
-function acceptedReferral(person = 'P-1'): Referral {
-  const r = requestReferral({ id: `R-${person}`, jurisdiction: 'demo', personId: person, diseaseId: 'cerebral_infarction', from: COUNTY, to: PROVINCE, actor: countyDoctor, at: '2025-06-01T09:00:00+08:00' });
-  return transition(r, 'accept', provincialDesk, '2025-06-01T14:00:00+08:00', { expectedVersion: 1 });
+function acceptedReferral(person = 'P-1', opts: { id?: string; day?: string } = {}): Referral {
+  const day = opts.day ?? '2025-06-01';
+  const r = requestReferral({ id: opts.id ?? `R-${person}`, jurisdiction: 'demo', personId: person, diseaseId: 'cerebral_infarction', from: COUNTY, to: PROVINCE, actor: countyDoctor, at: `${day}T09:00:00+08:00` });
+  return transition(r, 'accept', provincialDesk, `${day}T14:00:00+08:00`, { expectedVersion: 1 });
 }
 
 const admission = (over: Partial<EncounterRef> = {}): EncounterRef => ({ id: 'E-1', personId: 'P-1', institution: PROVINCE, type: 'inpatient', startDate: '2025-06-03', diseaseId: 'cerebral_infarction', ...over });
@@ -97,26 +98,14 @@ describe('which referral covers which stay (for the settlement)', () => {
   });
 
   test('Two referrals of one person cover two stays, the earlier referral the earlier stay', () => {
-    const second = transition(
-      requestReferral({ id: 'R-second', jurisdiction: 'demo', personId: 'P-1', from: COUNTY, to: PROVINCE, actor: countyDoctor, at: '2025-06-02T09:00:00+08:00' }),
-      'accept',
-      provincialDesk,
-      '2025-06-02T10:00:00+08:00',
-      { expectedVersion: 1 },
-    );
+    const second = acceptedReferral('P-1', { id: 'R-second', day: '2025-06-02' });
     const m = assignReferralsToStays([admission({ id: 'E-1', startDate: '2025-06-03' }), admission({ id: 'E-2', startDate: '2025-06-06' })], [second, acceptedReferral()], params);
     expect(Object.fromEntries([...m].map(([k, v]) => [k, v.referralId]))).toEqual({ 'E-1': 'R-P-1', 'E-2': 'R-second' });
   });
 
   test('A stay linked on arrival is covered by its referral, and a second referral without a link takes the next stay', () => {
     const linked = transition(acceptedReferral(), 'arrive', provincialDesk, '2025-06-06T08:00:00+08:00', { expectedVersion: 2, encounterId: 'E-2' });
-    const unlinked = transition(
-      requestReferral({ id: 'R-0', jurisdiction: 'demo', personId: 'P-1', from: COUNTY, to: PROVINCE, actor: countyDoctor, at: '2025-05-31T09:00:00+08:00' }),
-      'accept',
-      provincialDesk,
-      '2025-05-31T10:00:00+08:00',
-      { expectedVersion: 1 },
-    );
+    const unlinked = acceptedReferral('P-1', { id: 'R-0', day: '2025-05-31' });
     const m = assignReferralsToStays([admission({ id: 'E-1', startDate: '2025-06-03' }), admission({ id: 'E-2', startDate: '2025-06-06' })], [unlinked, linked], params);
     expect(m.get('E-2')?.referralId).toBe('R-P-1');
     expect(m.get('E-1')?.referralId).toBe('R-0');
