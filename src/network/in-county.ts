@@ -12,7 +12,7 @@ import type { Bilingual, ParamTree, Reference } from '../rules/params.js';
 import { isIsoDate, type IsoDate } from '../rules/period.js';
 import { NetworkInputError } from './common.js';
 import type { Referral } from './referral.js';
-import { referralStatusOfAdmission, type EncounterRef } from './reimbursement.js';
+import { assignReferralsToStays, type EncounterRef } from './reimbursement.js';
 
 export interface InCountyDisease {
   id: string;
@@ -122,8 +122,9 @@ export interface LeftCountyAlert {
 
 /**
  * Alerts for cases of a disease on the list (the version in force on the encounter's date) treated
- * outside the county without a referral covering them (`referralStatusOfAdmission` is
- * `self_referred`). By default only admissions count; `types` widens it to visits. In encounter order.
+ * outside the county without a referral covering them — by the settlement's own rule,
+ * `assignReferralsToStays` (one referral covers one stay). By default only admissions count; `types`
+ * widens it to visits. In encounter order.
  */
 export function leftCountyWithoutReferral(
   encounters: readonly EncounterRef[],
@@ -133,20 +134,14 @@ export function leftCountyWithoutReferral(
   opts: { types?: ReadonlyArray<EncounterRef['type']> } = {},
 ): LeftCountyAlert[] {
   const types = opts.types ?? ['inpatient'];
-  const byPerson = new Map<string, Referral[]>();
-  for (const r of referrals) {
-    const l = byPerson.get(r.personId);
-    if (l) l.push(r);
-    else byPerson.set(r.personId, [r]);
-  }
+  const outside = encounters.filter((e) => !e.institution.inCounty && types.includes(e.type));
+  const covered = assignReferralsToStays(outside, referrals, params);
   const out: LeftCountyAlert[] = [];
-  for (const e of encounters) {
-    if (e.institution.inCounty || !types.includes(e.type) || !e.diseaseId) continue;
+  for (const e of outside) {
+    if (!e.diseaseId || covered.has(e.id)) continue;
     const version = inCountyVersionAt(list, e.startDate);
     const disease = version?.diseases.find((d) => d.id === e.diseaseId);
     if (!version || !disease) continue;
-    const status = referralStatusOfAdmission(e, byPerson.get(e.personId) ?? [], params);
-    if (status.status !== 'self_referred') continue;
     const zh = disease.name?.zh ?? disease.id;
     const en = disease.name?.en ?? disease.id;
     out.push({

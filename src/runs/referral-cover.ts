@@ -28,14 +28,6 @@ export interface ApiReferralCover {
 }
 
 /**
- * The county's API referrals, accepted or later, requested from the start of the year before `year`
- * to the end of `year` (a stay ending in `year` may start in the year before), with their histories.
- */
-export async function loadApiReferrals(q: Queryable, county: string, year: number): Promise<Referral[]> {
-  return loadStoredReferrals(q, county, year, { apiOnly: true });
-}
-
-/**
  * The county's stored referrals accepted or later (those that can cover a stay) requested from the
  * start of the year before `year` to its end, with their histories: only those requested through the
  * API (`apiOnly`), or all but the generated ones of one build year (`exceptGeneratedOfYear`: the
@@ -60,7 +52,7 @@ export async function loadStoredReferrals(q: Queryable, county: string, year: nu
 
 /** Marks the stays of `E` that the county's API referrals cover as referred; returns what it did. */
 export async function coverStaysByApiReferrals(q: Queryable, params: ParamTree, county: string, year: number, E: EncounterColumns): Promise<ApiReferralCover> {
-  const referrals = await loadApiReferrals(q, county, year);
+  const referrals = await loadStoredReferrals(q, county, year, { apiOnly: true });
   const covered = new Map<number, StayCover>();
   if (referrals.length === 0) return { referrals: 0, covered, newlyReferred: 0 };
   const persons = new Set(referrals.map((r) => Number(r.personId)));
