@@ -150,7 +150,6 @@ export async function buildNetwork(ctx: { store: Store; params: ParamTree }, opt
     // The first year of the data also takes the referrals requested before the data begin (no build holds them).
     [county, year === ds.start_year ? '0001-01-01' : start, end],
   );
-  const declineShare = params.number('network.demoData.referral.declineShare', start, county).value;
   // Synthetic demo assumptions (docs/network.md), dated parameters under network.demoData.
   const demo = (path: string): number => params.number(`network.demoData.${path}`, start, county).value;
   /** A demo parameter that must be a whole number (a count of days or items drawn with `Random.int`). */
@@ -181,7 +180,8 @@ export async function buildNetwork(ctx: { store: Store; params: ParamTree }, opt
   const remotePerThcMonth = (k: RemoteKind): number => demo(`remote.perTownshipMonth.${k}`);
   const qualificationMix = [demo('villageDoctor.qualification.licensedPhysician'), demo('villageDoctor.qualification.licensedAssistant'), demo('villageDoctor.qualification.certificate')] as const;
   const qualificationCumulative = [qualificationMix[0], qualificationMix[0] + qualificationMix[1], qualificationMix[0] + qualificationMix[1] + qualificationMix[2]] as const;
-  const expireShare = params.number('network.demoData.referral.expireShare', start, county).value;
+  const declineShare = demo('referral.declineShare');
+  const expireShare = demo('referral.expireShare');
   const rr = rng.stream('referrals');
   const referrals: Referral[] = [];
   const generatedIds: number[] = [];
